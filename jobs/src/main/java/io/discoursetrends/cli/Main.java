@@ -1,0 +1,77 @@
+package io.discoursetrends.cli;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code discourse-trends} command line (the jar's main class). Subcommands do the work; this class
+ * only wires them, so it must stay loadable without Flink on the classpath ({@code java -jar}).
+ */
+@Command(
+        name = "discourse-trends",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Trend and spike detection over Bluesky, Mastodon, Reddit and Hacker News.",
+        subcommands = {
+            NormalizeCommand.class,
+            JsonlCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Main implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        CommandLine cl = commandLine();
+        int code = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(code);
+    }
+
+    /**
+     * The configured command line. Output is UTF-8 whatever the platform's default charset, and buffered:
+     * {@code normalize} writes a line per event, and flushing each would dominate its run time.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
+                1 << 16), false));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
+    }
+
+    /** The version Maven recorded in the jar; a build from an IDE or target/classes has none. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            if (v == null) {
+                try (var in = Main.class.getResourceAsStream(
+                        "/META-INF/maven/io.discoursetrends/discourse-trends-jobs/pom.properties")) {
+                    if (in != null) {
+                        var p = new java.util.Properties();
+                        p.load(in);
+                        v = p.getProperty("version");
+                    }
+                } catch (java.io.IOException e) {
+                    v = null;
+                }
+            }
+            return new String[] {"discourse-trends " + (v != null ? v : "(development build)")};
+        }
+    }
+}

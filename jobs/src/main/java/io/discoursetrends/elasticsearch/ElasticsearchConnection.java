@@ -1,0 +1,114 @@
+package io.discoursetrends.elasticsearch;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the Elasticsearch cluster is and how to authenticate, shipped with the job graph to every writer.
+ *
+ * <p>Secrets are never part of this object: it holds the NAMES of the environment variables to read, and the
+ * secrets are read where the client is built (on the task managers), so they never travel in the job graph,
+ * a savepoint or a log line. For each secret {@code X} the variable {@code X} holds the value, or
+ * {@code X_FILE} names a file holding it (Kubernetes secrets mounted as files).
+ */
+public final class ElasticsearchConnection implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final String API_KEY_ENV = "DISCOURSE_ES_API_KEY";
+    public static final String USERNAME_ENV = "DISCOURSE_ES_USERNAME";
+    public static final String PASSWORD_ENV = "DISCOURSE_ES_PASSWORD";
+
+    private final ArrayList<String> urls;
+    private final String caCertificateFile;
+    private final boolean verifyTls;
+
+    public ElasticsearchConnection(List<String> urls, String caCertificateFile, boolean verifyTls) {
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("no Elasticsearch URL given: set --es-url (e.g. http://localhost:9200)");
+        }
+        for (String u : urls) {
+            URI uri;
+            try {
+                uri = URI.create(u);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Elasticsearch URL '" + u + "' is not a URL: " + e.getMessage());
+            }
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("Elasticsearch URL '" + u
+                        + "' must look like http://host:9200 or https://host:9200");
+            }
+        }
+        this.urls = new ArrayList<>(urls);
+        this.caCertificateFile = caCertificateFile;
+        this.verifyTls = verifyTls;
+    }
+
+    public static ElasticsearchConnection of(String... urls) {
+        return new ElasticsearchConnection(List.of(urls), null, true);
+    }
+
+    public List<String> urls() {
+        return urls;
+    }
+
+    public String caCertificateFile() {
+        return caCertificateFile;
+    }
+
+    public boolean verifyTls() {
+        return verifyTls;
+    }
+
+    /** The credentials from the environment, or none; read on each call so a rotated file is picked up. */
+    Credentials credentials(Map<String, String> env) {
+        String apiKey = secret(env, API_KEY_ENV);
+        if (apiKey != null) {
+            return new Credentials(null, null, apiKey);
+        }
+        String user = secret(env, USERNAME_ENV);
+        String password = secret(env, PASSWORD_ENV);
+        if (user != null && password == null || user == null && password != null) {
+            throw new IllegalArgumentException("set both " + USERNAME_ENV + " and " + PASSWORD_ENV
+                    + " (or their _FILE variants) for basic authentication, or " + API_KEY_ENV + " for an API key");
+        }
+        return user == null ? Credentials.NONE : new Credentials(user, password, null);
+    }
+
+    private static String secret(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value != null && !value.isBlank()) {
+            return value.strip();
+        }
+        String file = env.get(name + "_FILE");
+        if (file == null || file.isBlank()) {
+            return null;
+        }
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name + "_FILE=" + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    record Credentials(String username, String password, String apiKey) {
+        static final Credentials NONE = new Credentials(null, null, null);
+
+        @Override
+        public String toString() {
+            return apiKey != null ? "api key" : username != null ? "basic auth as " + username : "no credentials";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Elasticsearch " + urls + (caCertificateFile != null ? " (CA " + caCertificateFile + ")" : "");
+    }
+}

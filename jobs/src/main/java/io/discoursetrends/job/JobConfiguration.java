@@ -1,0 +1,59 @@
+package io.discoursetrends.job;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Builds the job's {@link Configuration}: {@link JobOptions} defaults, then a properties file, then
+ * command-line overrides. Keys in the job's own namespaces must be known (a typo fails with the list of valid
+ * keys instead of silently using a default); any other key, such as {@code parallelism.default} or
+ * {@code state.backend.type}, is handed to Flink as it is.
+ */
+public final class JobConfiguration {
+    private static final List<String> OWN_PREFIXES =
+            List.of("kafka.", "es.", "buckets.", "watermark.", "checkpoint.", "max-parallelism");
+
+    private JobConfiguration() {}
+
+    public static Configuration load(Path file, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (file != null) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage());
+            }
+            p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k).strip()));
+        }
+        values.putAll(overrides);
+        Set<String> known = JobOptions.ALL.stream().map(ConfigOption::key).collect(Collectors.toSet());
+        for (String key : values.keySet()) {
+            if (!known.contains(key) && OWN_PREFIXES.stream().anyMatch(key::startsWith)) {
+                throw new IllegalArgumentException("unknown option '" + key + "'; valid options: "
+                        + known.stream().sorted().collect(Collectors.joining(", ")));
+            }
+        }
+        Configuration config = Configuration.fromMap(values);
+        // Read every option once so a malformed value (e.g. "buckets.size=1 minuet") fails here, by name.
+        for (ConfigOption<?> option : JobOptions.ALL) {
+            try {
+                config.get(option);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("option " + option.key() + " has an invalid value '"
+                        + values.get(option.key()) + "': " + e.getMessage());
+            }
+        }
+        return config;
+    }
+}

@@ -1,0 +1,174 @@
+package io.discoursetrends.normalize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * Typed reads of JSON fields that fail with a reason a person can act on ("reddit t3 has no name",
+ * "bluesky event time_us is a string, expected an integer"). {@code what} names the object being read,
+ * so the reason says where the problem is. Absent and JSON null are treated alike: platforms use both.
+ */
+final class Fields {
+    private Fields() {}
+
+    static boolean absent(JsonNode n) {
+        return n == null || n.isNull() || n.isMissingNode();
+    }
+
+    static String typeOf(JsonNode n) {
+        return absent(n) ? "null" : n.getNodeType().name().toLowerCase(Locale.ROOT);
+    }
+
+    static Malformed wrongType(String what, String field, JsonNode n, String expected) {
+        return new Malformed(what + " " + field + " is " + article(typeOf(n)) + ", expected " + expected);
+    }
+
+    private static String article(String type) {
+        return (type.startsWith("a") || type.startsWith("o") ? "an " : "a ") + type;
+    }
+
+    /** A required non-empty string. */
+    static String text(JsonNode obj, String field, String what) {
+        JsonNode n = obj.get(field);
+        if (absent(n)) {
+            throw new Malformed(what + " has no " + field);
+        }
+        if (!n.isTextual()) {
+            throw wrongType(what, field, n, "a string");
+        }
+        String s = n.textValue();
+        if (s.isEmpty()) {
+            throw new Malformed(what + " has an empty " + field);
+        }
+        return PlainText.clean(s);
+    }
+
+    /** An optional string: null when absent; a present value of another type is an error. */
+    static String optText(JsonNode obj, String field, String what) {
+        JsonNode n = obj.get(field);
+        if (absent(n)) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw wrongType(what, field, n, "a string");
+        }
+        return PlainText.clean(n.textValue());
+    }
+
+    /** An optional string for display only (a language, a handle): another type is ignored, not an error. */
+    static String looseText(JsonNode obj, String field) {
+        JsonNode n = obj == null ? null : obj.get(field);
+        return n != null && n.isTextual() && !n.textValue().isEmpty() ? PlainText.clean(n.textValue()) : null;
+    }
+
+    static Boolean looseBoolean(JsonNode obj, String field) {
+        JsonNode n = obj == null ? null : obj.get(field);
+        return n != null && n.isBoolean() ? n.booleanValue() : null;
+    }
+
+    /** A required object. */
+    static JsonNode object(JsonNode obj, String field, String what) {
+        JsonNode n = obj.get(field);
+        if (absent(n)) {
+            throw new Malformed(what + " has no " + field);
+        }
+        if (!n.isObject()) {
+            throw wrongType(what, field, n, "an object");
+        }
+        return n;
+    }
+
+    /** An optional object: null when absent; a present value of another type is an error. */
+    static JsonNode optObject(JsonNode obj, String field, String what) {
+        JsonNode n = obj.get(field);
+        if (absent(n)) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw wrongType(what, field, n, "an object");
+        }
+        return n;
+    }
+
+    /** A required integer that fits a long. */
+    static long integer(JsonNode obj, String field, String what) {
+        Long v = optInteger(obj, field, what);
+        if (v == null) {
+            throw new Malformed(what + " has no " + field);
+        }
+        return v;
+    }
+
+    /** An optional integer (a counter): null when absent; a string or a fraction is an error. */
+    static Long optInteger(JsonNode obj, String field, String what) {
+        JsonNode n = obj.get(field);
+        if (absent(n)) {
+            return null;
+        }
+        if (!n.isIntegralNumber() && !(n.isFloatingPointNumber() && isWhole(n.doubleValue()))) {
+            throw wrongType(what, field, n, "an integer");
+        }
+        if (!n.canConvertToLong()) {
+            throw new Malformed(what + " " + field + " " + n.asText() + " is out of range");
+        }
+        return n.longValue();
+    }
+
+    private static boolean isWhole(double d) {
+        return Double.isFinite(d) && d == Math.rint(d);
+    }
+
+    /** A counter, which cannot be negative (a score can: use {@link #optInteger}). */
+    static Long optCounter(JsonNode obj, String field, String what) {
+        Long v = optInteger(obj, field, what);
+        if (v != null && v < 0) {
+            throw new Malformed(what + " " + field + " is negative (" + v + ")");
+        }
+        return v;
+    }
+
+    /** Required epoch seconds, possibly with a fraction (Reddit writes 1410935671.0). */
+    static Instant epochSeconds(JsonNode obj, String field, String what) {
+        JsonNode n = obj.get(field);
+        if (absent(n)) {
+            throw new Malformed(what + " has no " + field);
+        }
+        if (!n.isNumber()) {
+            throw wrongType(what, field, n, "a number (seconds since the epoch)");
+        }
+        double d = n.doubleValue();
+        // Before 1970 or after 2200 is not a post time but a unit mix-up (milliseconds) or garbage.
+        if (!Double.isFinite(d) || d < 0 || d > 7_258_118_400d) {
+            throw new Malformed(what + " " + field + " " + n.asText() + " is not a plausible epoch second");
+        }
+        long seconds = (long) Math.floor(d);
+        long nanos = Math.round((d - seconds) * 1_000_000) * 1_000L;
+        return Instant.ofEpochSecond(seconds, Math.min(nanos, 999_999_000L));
+    }
+
+    /** A required ISO-8601 date-time string with an offset or 'Z'. */
+    static Instant instant(JsonNode obj, String field, String what) {
+        return parseInstant(text(obj, field, what), what + " " + field);
+    }
+
+    static Instant parseInstant(String s, String what) {
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new Malformed(what + " '" + abbreviate(s) + "' is not an ISO-8601 date-time");
+        }
+    }
+
+    /** A value to quote in a reason: reasons stay one short line even for a hostile value. */
+    static String abbreviate(String s) {
+        String cut = s.length() <= 80 ? s : s.substring(0, 77) + "...";
+        StringBuilder b = new StringBuilder(cut.length());
+        for (int i = 0; i < cut.length(); i++) {
+            char c = cut.charAt(i);
+            b.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+        }
+        return b.toString();
+    }
+}
