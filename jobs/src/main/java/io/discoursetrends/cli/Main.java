@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
         subcommands = {
             NormalizeCommand.class,
             JsonlCommand.class,
+            RunCommand.class,
+            DemoCommand.class,
+            OptionsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {
@@ -46,6 +49,16 @@ public final class Main implements Callable<Integer> {
         cl.setOut(new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
                 1 << 16), false));
         cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        // A mistake the user can fix (a bad setting, a missing JDK, an unreachable cluster) is reported as one
+        // sentence saying what to fix, not as a stack trace; anything else is a bug and keeps its trace.
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                    || e instanceof java.io.UncheckedIOException) {
+                commandLine.getErr().println("discourse-trends: " + e.getMessage());
+                return e instanceof IllegalArgumentException ? 2 : 1;
+            }
+            throw e;
+        });
         return cl;
     }
 
