@@ -37,7 +37,7 @@ public final class EventTimeWatermarks {
 
         @Override
         public void onEvent(SourceEnvelope event, long timestamp, WatermarkOutput output) {
-            if (!event.isDeadLetter()) {
+            if (event == null || !event.isDeadLetter()) {
                 maxTimestamp = Math.max(maxTimestamp, timestamp);
             }
         }

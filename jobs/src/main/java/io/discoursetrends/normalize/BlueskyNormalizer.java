@@ -40,7 +40,7 @@ public final class BlueskyNormalizer extends JsonNormalizer {
     NormalizeResult normalizeObject(JsonNode e) {
         String kind = Fields.text(e, "kind", "bluesky event");
         String did = Fields.text(e, "did", "bluesky event");
-        if (!did.startsWith("did:") || did.length() > 2048 || !did.chars().allMatch(c -> c > ' ' && c < 127 && c != '/')) {
+        if (!isDid(did)) {
             throw new Malformed("bluesky event did '" + Fields.abbreviate(did) + "' is not a DID");
         }
         if (!"commit".equals(kind)) {
@@ -88,7 +88,8 @@ public final class BlueskyNormalizer extends JsonNormalizer {
                         "a non-negative integer (microseconds since the epoch)");
             }
             long us = t.longValue();
-            return Instant.ofEpochSecond(us / 1_000_000, (us % 1_000_000) * 1_000);
+            return Fields.plausible(Instant.ofEpochSecond(us / 1_000_000, (us % 1_000_000) * 1_000),
+                    "bluesky event time_us");
         }
         String createdAt = Fields.optText(record, "createdAt", what + " record");
         if (createdAt == null) {
@@ -161,6 +162,32 @@ public final class BlueskyNormalizer extends JsonNormalizer {
         }
         String quoted = ref != null && ref.isObject() ? Fields.looseText(ref, "uri") : null;
         return quoted != null && POST.equals(collectionOf(quoted)) ? quoted : null;
+    }
+
+    /** AT Protocol DID syntax: did:method:id, method lower-case letters, id of A-Z a-z 0-9 . _ : % -. */
+    static boolean isDid(String d) {
+        if (d.length() > 2048 || !d.startsWith("did:")) {
+            return false;
+        }
+        int colon = d.indexOf(':', 4);
+        if (colon <= 4 || colon == d.length() - 1 || d.endsWith(":") || d.endsWith("%")) {
+            return false;
+        }
+        for (int i = 4; i < colon; i++) {
+            char c = d.charAt(i);
+            if (c < 'a' || c > 'z') {
+                return false;
+            }
+        }
+        for (int i = colon + 1; i < d.length(); i++) {
+            char c = d.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '%' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** AT Protocol record key syntax: 1-512 of A-Z a-z 0-9 . - _ : ~, and not "." or "..". */

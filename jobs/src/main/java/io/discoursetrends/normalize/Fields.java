@@ -1,6 +1,8 @@
 package io.discoursetrends.normalize;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -25,7 +27,7 @@ final class Fields {
         return new Malformed(what + " " + field + " is " + article(typeOf(n)) + ", expected " + expected);
     }
 
-    private static String article(String type) {
+    static String article(String type) {
         return (type.startsWith("a") || type.startsWith("o") ? "an " : "a ") + type;
     }
 
@@ -140,7 +142,7 @@ final class Fields {
         }
         double d = n.doubleValue();
         // Before 1970 or after 2200 is not a post time but a unit mix-up (milliseconds) or garbage.
-        if (!Double.isFinite(d) || d < 0 || d > 7_258_118_400d) {
+        if (!Double.isFinite(d) || d < 0 || d > LATEST.getEpochSecond()) {
             throw new Malformed(what + " " + field + " " + n.asText() + " is not a plausible epoch second");
         }
         long seconds = (long) Math.floor(d);
@@ -154,10 +156,36 @@ final class Fields {
     }
 
     static Instant parseInstant(String s, String what) {
+        Instant t;
         try {
-            return Instant.parse(s);
+            t = Instant.parse(s);
         } catch (DateTimeParseException e) {
             throw new Malformed(what + " '" + abbreviate(s) + "' is not an ISO-8601 date-time");
+        }
+        return plausible(t, what);
+    }
+
+    /** The latest time we accept: a later one is a unit mix-up or garbage (and year 10000 has no ISO form). */
+    static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
+
+    /** {@code t} if it lies between 1970 and 2200, else a {@link Malformed} naming {@code what}. */
+    static Instant plausible(Instant t, String what) {
+        if (t.isBefore(Instant.EPOCH) || t.isAfter(LATEST)) {
+            throw new Malformed(what + " " + t + " is not a plausible post time");
+        }
+        return t;
+    }
+
+    /** An absolute http(s) URL that java.net.URI (and so a JSON Schema "uri" check) accepts. */
+    static boolean isHttpUrl(String s) {
+        if (s == null || !(s.startsWith("https://") || s.startsWith("http://"))) {
+            return false;
+        }
+        try {
+            URI u = new URI(s);
+            return u.getHost() != null && !u.getHost().isEmpty();
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 

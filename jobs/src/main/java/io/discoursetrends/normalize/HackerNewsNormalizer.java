@@ -5,6 +5,7 @@ import io.discoursetrends.model.CanonicalEvent;
 import io.discoursetrends.model.Metrics;
 import io.discoursetrends.model.Platform;
 import io.discoursetrends.model.Post;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -52,7 +53,7 @@ public final class HackerNewsNormalizer extends JsonNormalizer {
 
     private static Post post(JsonNode item, long id, String type, String what) {
         String by = Fields.text(item, "by", what);
-        var created = Fields.epochSeconds(item, "time", what);
+        Instant created = Fields.epochSeconds(item, "time", what);
         String title = Fields.optText(item, "title", what);
         String html = Fields.optText(item, "text", what);
         String reduced = PlainText.fromHtml(html);

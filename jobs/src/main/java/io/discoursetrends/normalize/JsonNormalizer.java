@@ -39,7 +39,7 @@ abstract class JsonNormalizer implements Normalizer {
             return NormalizeResult.malformed("empty record");
         }
         if (!root.isObject()) {
-            return NormalizeResult.malformed("not a JSON object but " + Fields.typeOf(root));
+            return NormalizeResult.malformed("not a JSON object but " + Fields.article(Fields.typeOf(root)));
         }
         try {
             NormalizeResult r = normalizeObject(root);

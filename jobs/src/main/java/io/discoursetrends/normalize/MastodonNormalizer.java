@@ -89,7 +89,7 @@ public final class MastodonNormalizer extends JsonNormalizer {
         }
 
         String url = Fields.optText(s, "url", what);
-        if (url != null && !url.isEmpty() && host(url) == null) {
+        if (url != null && !Fields.isHttpUrl(url)) {
             url = null; // a display link we cannot use; the uri is a link too
         }
         String community = instanceDomain(account, authorId);
@@ -128,7 +128,7 @@ public final class MastodonNormalizer extends JsonNormalizer {
 
     /** Ids and links must be absolute http(s) URLs: they are joined on and shown as links. */
     private static String httpUrl(String s, String what) {
-        if (!(s.startsWith("https://") || s.startsWith("http://")) || host(s) == null) {
+        if (!Fields.isHttpUrl(s)) {
             throw new Malformed(what + " '" + Fields.abbreviate(s) + "' is not an http(s) URL");
         }
         return s;
@@ -219,7 +219,8 @@ public final class MastodonNormalizer extends JsonNormalizer {
             return null;
         }
         JsonNode quoted = quote.get("quoted_status");
-        return quoted != null && quoted.isObject() ? Fields.looseText(quoted, "uri") : null;
+        String uri = quoted != null && quoted.isObject() ? Fields.looseText(quoted, "uri") : null;
+        return Fields.isHttpUrl(uri) ? uri : null;
     }
 
     private static String[] hashtags(JsonNode s) {

@@ -82,8 +82,11 @@ public final class PlainText {
         if (tag == null || tags.size() >= MAX_HASHTAGS) {
             return;
         }
-        String t = tag.startsWith("#") ? tag.substring(1) : tag;
-        t = PlainText.clean(t.strip().toLowerCase(Locale.ROOT));
+        int start = 0;
+        while (start < tag.length() && (tag.charAt(start) == '#' || Character.isWhitespace(tag.charAt(start)))) {
+            start++;
+        }
+        String t = clean(tag.substring(start).strip().toLowerCase(Locale.ROOT));
         if (!t.isEmpty() && t.length() <= 640) {
             tags.add(t);
         }

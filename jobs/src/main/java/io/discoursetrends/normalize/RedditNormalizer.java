@@ -43,7 +43,13 @@ public final class RedditNormalizer extends JsonNormalizer {
         String author = Fields.text(data, "author", what);
         String authorFullname = Fields.looseText(data, "author_fullname");
         String subreddit = Fields.optText(data, "subreddit", what);
+        if (subreddit != null && subreddit.isEmpty()) {
+            subreddit = null;
+        }
         String permalink = Fields.optText(data, "permalink", what);
+        if (permalink != null && !(permalink.startsWith("/") && Fields.isHttpUrl(WEB + permalink))) {
+            permalink = null; // a link we cannot use: the fallback below is built from ids and always works
+        }
         boolean scoreHidden = Boolean.TRUE.equals(Fields.looseBoolean(data, "score_hidden"));
         Long score = scoreHidden ? null : Fields.optInteger(data, "score", what);
 
@@ -116,8 +122,12 @@ public final class RedditNormalizer extends JsonNormalizer {
     /** Comments fetched before 2017 carry no permalink; Reddit resolves this form (the slug is free text). */
     private static String commentUrl(JsonNode data, String name, String subreddit, String what) {
         String link = Fields.text(data, "link_id", what);
-        String linkId = link.startsWith("t3_") ? link.substring(3) : link;
-        String prefix = subreddit != null ? WEB + "/r/" + subreddit : WEB;
+        if (!isFullname(link, "t3")) {
+            throw new Malformed(what + " link_id '" + Fields.abbreviate(link) + "' is not a t3_ fullname");
+        }
+        String linkId = link.substring(3);
+        String prefix = subreddit != null && subreddit.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '_')
+                ? WEB + "/r/" + subreddit : WEB;
         return prefix + "/comments/" + linkId + "/_/" + name.substring(3) + "/";
     }
 }

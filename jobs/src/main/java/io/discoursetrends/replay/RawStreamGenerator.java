@@ -6,13 +6,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.discoursetrends.model.Platform;
 import io.discoursetrends.normalize.CanonicalJson;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -60,7 +63,10 @@ public final class RawStreamGenerator {
     public record Mix(double posts, double replies, double quotes, double likes, double reposts, double ignored,
             double aiShare) {
 
-        /** Roughly the proportions seen on Bluesky's firehose, with about two posts in three about AI. */
+        /**
+         * Likes dominate, as on Bluesky (the fixture capture: 105 likes, 17 posts, 15 reposts in 152 events),
+         * with more posts than there, so that trends have text to work on; two posts in three are about AI.
+         */
         public static final Mix DEFAULT = new Mix(20, 10, 3, 45, 10, 12, 0.65);
 
         public Mix {
@@ -492,8 +498,8 @@ public final class RawStreamGenerator {
             if (text != null) {
                 for (String tag : text.hashtags()) {
                     ObjectNode tn = tags.addObject();
-                    tn.put("name", tag.toLowerCase(java.util.Locale.ROOT));
-                    tn.put("url", "https://" + SERVING_INSTANCE + "/tags/" + tag.toLowerCase(java.util.Locale.ROOT));
+                    tn.put("name", tag.toLowerCase(Locale.ROOT));
+                    tn.put("url", "https://" + SERVING_INSTANCE + "/tags/" + tag.toLowerCase(Locale.ROOT));
                 }
             }
             s.putArray("emojis");
@@ -520,7 +526,8 @@ public final class RawStreamGenerator {
 
         // --- Reddit -------------------------------------------------------------------------------------
 
-        private RawRecord reddit(int i, Instant t, Kind kind) {
+        private RawRecord reddit(int i, Instant exact, Kind kind) {
+            Instant t = exact.truncatedTo(ChronoUnit.SECONDS); // created_utc has whole seconds
             String author = authors[r.nextInt(authors.length)];
             long created = t.getEpochSecond();
             ObjectNode thing = json.createObjectNode();
@@ -568,7 +575,7 @@ public final class RawStreamGenerator {
                 d.put("downs", 0);
                 linkOfComment.put("t1_" + id, link);
                 posts.add(d.get("name").asText());
-                return record(thing, t.truncatedTo(ChronoUnit.SECONDS), 1, 0, false);
+                return record(thing, t, 1, 0, false);
             }
             TopicTexts.Text text = TopicTexts.next(r, mix.aiShare());
             String id = id36(i);
@@ -604,7 +611,7 @@ public final class RawStreamGenerator {
             }
             posts.add("t3_" + id);
             subredditOf.put("t3_" + id, sub);
-            return record(thing, t.truncatedTo(ChronoUnit.SECONDS), 1, 0, false);
+            return record(thing, t, 1, 0, false);
         }
 
         /** A comment's submission, and a submission's subreddit: replies stay in their thread. */
@@ -624,7 +631,7 @@ public final class RawStreamGenerator {
 
         private static String slug(String title) {
             StringBuilder b = new StringBuilder();
-            for (char c : title.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+            for (char c : title.toLowerCase(Locale.ROOT).toCharArray()) {
                 if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
                     b.append(c);
                 } else if (b.length() > 0 && b.charAt(b.length() - 1) != '_') {
@@ -740,12 +747,10 @@ public final class RawStreamGenerator {
      * carries the start of the reason the normalizer must give.
      */
     public static List<MalformedRecord> malformed(Platform platform, int count, long seed) {
-        List<RawRecord> valid = new ArrayList<>();
         // Posts only, so that removing or retyping a post's required field is always possible.
         Mix postsOnly = new Mix(1, 0, 0, 0, 0, 0, 0.5);
-        List<RawRecord> base = generate(platform, Math.max(1, count), Instant.parse("2026-01-01T00:00:00Z"),
+        List<RawRecord> valid = generate(platform, Math.max(1, count), Instant.parse("2026-01-01T00:00:00Z"),
                 Duration.ofHours(1), seed, postsOnly);
-        valid.addAll(base);
         ObjectMapper json = CanonicalJson.newMapper();
         List<MalformedRecord> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -753,12 +758,12 @@ public final class RawStreamGenerator {
             out.add(switch (i % 6) {
                 case 0 -> new MalformedRecord(platform, ("{\"kind\": commit, oops " + i).getBytes(StandardCharsets.UTF_8),
                         "not JSON", "not valid JSON: ");
-                case 1 -> new MalformedRecord(platform, java.util.Arrays.copyOf(v, v.length / 2), "truncated",
+                case 1 -> new MalformedRecord(platform, Arrays.copyOf(v, v.length / 2), "truncated",
                         "not valid JSON: ");
                 case 2 -> new MalformedRecord(platform, "[1,2,3]".getBytes(StandardCharsets.UTF_8), "not an object",
                         "not a JSON object but an array");
                 case 3 -> {
-                    byte[] bad = java.util.Arrays.copyOf(v, v.length);
+                    byte[] bad = Arrays.copyOf(v, v.length);
                     int at = bad.length / 2;
                     // Start the bad sequence after a whole character, so the reported offset is this one.
                     while (at < bad.length - 2 && (bad[at - 1] & 0x80) != 0) {
@@ -837,7 +842,7 @@ public final class RawStreamGenerator {
     private static ObjectNode read(ObjectMapper json, byte[] v) {
         try {
             return (ObjectNode) json.readTree(v);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("a generated record is not JSON", e);
         }
     }

@@ -1,0 +1,53 @@
+package io.discoursetrends.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobConfigurationTest {
+
+    @Test
+    void shouldLayerDefaultsFileAndOverrides(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "buckets.size=5 min\nkafka.group-id=from-file\nparallelism.default=3\n");
+        Configuration c = JobConfiguration.load(file, Map.of("kafka.group-id", "from-flag"));
+        assertThat(c.get(JobOptions.BUCKET_SIZE)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.get(JobOptions.KAFKA_GROUP_ID)).isEqualTo("from-flag");
+        assertThat(c.get(JobOptions.TOPIC_BLUESKY)).isEqualTo("discourse.raw.bluesky");
+        assertThat(c.getString("parallelism.default", null)).isEqualTo("3");
+    }
+
+    @Test
+    void shouldRejectAMistypedKeyInTheJobsNamespaceNamingTheValidOnes() {
+        assertThatThrownBy(() -> JobConfiguration.load(null, Map.of("es.url", "http://x:9200")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown option 'es.url'; valid options: ")
+                .hasMessageContaining("es.urls");
+    }
+
+    @Test
+    void shouldNameTheOptionWhoseValueCannotBeParsed() {
+        assertThatThrownBy(() -> JobConfiguration.load(null, Map.of("watermark.idleness", "soon")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("option watermark.idleness has an invalid value 'soon'");
+    }
+
+    @Test
+    void readmeShouldDocumentEveryOptionWithItsDefault() throws Exception {
+        Path readme = Path.of(System.getProperty("discourse.root.dir", ".."), "README.md");
+        String text = Files.readString(readme);
+        for (String row : JobOptions.describe(true).split("\n")) {
+            if (row.startsWith("| `")) {
+                assertThat(text).as("README.md configuration reference (regenerate with "
+                        + "`bin/discourse-trends options --markdown`)").contains(row);
+            }
+        }
+    }
+}
