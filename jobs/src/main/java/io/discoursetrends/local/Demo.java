@@ -70,7 +70,11 @@ public final class Demo {
                 long t2 = System.nanoTime();
                 step(3, "replaying raw platform records onto Kafka");
                 Map<Platform, Integer> replayed = replay(kafka, config);
-                done(replayed.values().stream().mapToInt(Integer::intValue).sum() + " records " + replayed, t2);
+                StringBuilder perPlatform = new StringBuilder();
+                replayed.forEach((p, n) -> perPlatform.append(perPlatform.length() == 0 ? "" : ", ")
+                        .append(p.id()).append(' ').append(String.format("%,d", n)));
+                done(String.format("%,d records sent (%s)",
+                        replayed.values().stream().mapToInt(Integer::intValue).sum(), perPlatform), t2);
 
                 long t3 = System.nanoTime();
                 step(4, "running the trends job on a local Flink MiniCluster (bounded, parallelism "
@@ -127,8 +131,9 @@ public final class Demo {
         } else {
             out.println("      fixtures: none (" + settings.fixtures() + " is absent); generated records only");
         }
-        out.printf("      generated: %,d records per platform over %s from %s, and %d malformed per platform%n",
-                settings.generatedPerPlatform(), settings.span(), settings.start(), settings.malformedPerPlatform());
+        out.printf("      generated: %,d records per platform over %d min from %s, and %d malformed per platform%n",
+                settings.generatedPerPlatform(), settings.span().toMinutes(), settings.start(),
+                settings.malformedPerPlatform());
         Map<Platform, String> topics = new EnumMap<>(Platform.class);
         for (Platform p : Platform.values()) {
             topics.put(p, rawTopic(config, p));

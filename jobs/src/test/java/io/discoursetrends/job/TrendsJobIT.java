@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.discoursetrends.buckets.PlatformCount;
 import io.discoursetrends.elasticsearch.ElasticsearchClients;
 import io.discoursetrends.elasticsearch.ElasticsearchConnection;
+import io.discoursetrends.elasticsearch.DocumentSchemaTest;
+import com.networknt.schema.JsonSchema;
 import io.discoursetrends.local.LocalElasticsearch;
 import io.discoursetrends.local.LocalKafka;
 import io.discoursetrends.model.Platform;
@@ -57,6 +59,8 @@ class TrendsJobIT {
     private static final int GENERATED_PER_PLATFORM = 2_500;
     private static final int MALFORMED_PER_PLATFORM = 6;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonSchema PLATFORM_COUNT_SCHEMA = DocumentSchemaTest.schema("platform-count");
+    private static final JsonSchema DEAD_LETTER_SCHEMA = DocumentSchemaTest.schema("dead-letter");
 
     private static LocalKafka kafka;
     private static LocalElasticsearch elasticsearch;
@@ -207,6 +211,7 @@ class TrendsJobIT {
         Map<String, PlatformCount> out = new TreeMap<>();
         for (Hit<ObjectNode> hit : response.hits().hits()) {
             JsonNode d = hit.source();
+            assertThat(PLATFORM_COUNT_SCHEMA.validate(d)).as("document %s", hit.id()).isEmpty();
             PlatformCount c = new PlatformCount(Platform.of(d.get("platform").asText()),
                     Instant.parse(d.get("bucket_start").asText()).toEpochMilli(),
                     Instant.parse(d.get("bucket_end").asText()).toEpochMilli(),
@@ -234,6 +239,7 @@ class TrendsJobIT {
             while (System.nanoTime() < Math.min(deadline, quietUntil)) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     JsonNode d = JSON.readTree(r.value());
+                    assertThat(DEAD_LETTER_SCHEMA.validate(d)).as("dead letter %s", d).isEmpty();
                     JsonNode src = d.get("source");
                     out.add(deadLetterKey(d.get("platform").asText(), src.get("topic").asText(),
                             src.get("partition").asInt(), src.get("offset").asLong(), d.get("reason").asText(),

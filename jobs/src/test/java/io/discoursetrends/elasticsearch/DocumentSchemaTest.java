@@ -1,0 +1,87 @@
+package io.discoursetrends.elasticsearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import io.discoursetrends.buckets.PlatformCount;
+import io.discoursetrends.kafka.DeadLetterSerializer;
+import io.discoursetrends.model.DeadLetter;
+import io.discoursetrends.model.Platform;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The documents the job writes (bucket counts to Elasticsearch, dead letters to Kafka) are valid against
+ * their JSON Schemas, and each index template maps exactly the fields its schema allows: with
+ * {@code dynamic: strict}, a field the job writes but the template lacks would be rejected by Elasticsearch.
+ */
+public class DocumentSchemaTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+
+    public static JsonSchema schema(String name) {
+        return FACTORY.getSchema(SchemaLocation.of("classpath:schemas/json/" + name + ".schema.json"),
+                SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+    }
+
+    @Test
+    void platformCountDocumentsMatchTheirSchema() throws Exception {
+        long start = Instant.parse("2026-05-25T14:23:00Z").toEpochMilli();
+        PlatformCount c = new PlatformCount(Platform.BLUESKY, start, start + 60_000, 12, 3, 1, 40, 5, 0);
+        JsonNode doc = JSON.readTree(new PlatformCountDocuments("idx").source(c));
+        assertThat(schema("platform-count").validate(doc)).isEmpty();
+        assertThat(doc.get("engagement").asLong()).isEqualTo(49);
+        assertThat(doc.get("bucket_start").asText()).isEqualTo("2026-05-25T14:23:00Z");
+        assertThat(new PlatformCountDocuments("idx").id(c)).isEqualTo("bluesky|2026-05-25T14:23:00Z");
+    }
+
+    @Test
+    void deadLettersMatchTheirSchemaAndKeepBytesThatAreNotUtf8() {
+        byte[] invalidUtf8 = {'{', (byte) 0xC3, (byte) 0x28, '}'};
+        JsonNode d = DeadLetterSerializer.toJson(JSON, new DeadLetter(Platform.REDDIT, "discourse.raw.reddit", 1, 42,
+                1_779_719_009_000L, "not valid UTF-8 at byte 1", invalidUtf8));
+        assertThat(schema("dead-letter").validate(d)).isEmpty();
+        assertThat(d.has("raw_text")).isFalse();
+        assertThat(java.util.Base64.getDecoder().decode(d.get("raw_base64").asText())).isEqualTo(invalidUtf8);
+
+        JsonNode text = DeadLetterSerializer.toJson(JSON, new DeadLetter(Platform.BLUESKY, "t", 0, 0, 0, "not JSON",
+                "{oops".getBytes(StandardCharsets.UTF_8)));
+        assertThat(schema("dead-letter").validate(text)).isEmpty();
+        assertThat(text.get("raw_text").asText()).isEqualTo("{oops");
+    }
+
+    @Test
+    void everyIndexTemplateMapsExactlyItsSchemasFields() throws Exception {
+        for (String name : IndexTemplates.NAMES) {
+            JsonNode template = resource("schemas/elasticsearch/" + name + ".index-template.json");
+            String schemaPath = template.at("/_meta/schema").asText();
+            JsonNode schema = resource(schemaPath.replaceFirst("^schemas/", "schemas/"));
+            assertThat(template.at("/template/mappings/dynamic").asText()).isEqualTo("strict");
+            assertThat(names(template.at("/template/mappings/properties")))
+                    .as(name + " mapping vs " + schemaPath).isEqualTo(names(schema.get("properties")));
+        }
+    }
+
+    private static Set<String> names(JsonNode object) {
+        Set<String> out = new TreeSet<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    private static JsonNode resource(String path) throws Exception {
+        try (InputStream in = DocumentSchemaTest.class.getClassLoader().getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            return JSON.readTree(in);
+        }
+    }
+}
