@@ -153,15 +153,18 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
                     throw new IOException("Elasticsearch rejected document " + item.id() + " in index "
                             + item.index() + " (" + item.status() + " " + item.error().type() + ": "
                             + item.error().reason() + "). The job's documents and the index template disagree: "
-                            + "install the templates of this release (discourse-trends es-setup) and check the "
+                            + "let the job install the templates of this release (es.install-templates=true) and check the "
                             + "index is not managed by another template.");
                 }
             }
+            // Bytes are apportioned by document count: exact per document would cost a size per operation.
+            long acceptedBytes = bytes * (pending.size() - retry.size()) / pending.size();
             documentsSent.inc(pending.size() - retry.size());
-            bytesSent.inc(bytes * (pending.size() - retry.size()) / pending.size());
+            bytesSent.inc(acceptedBytes);
             if (retry.isEmpty()) {
                 return;
             }
+            bytes -= acceptedBytes;
             pending = retry;
         }
     }
