@@ -174,9 +174,11 @@ public final class Demo {
                 t[4] += d.get("likes").asLong();
                 t[5] += d.get("reposts").asLong();
                 t[6] += d.get("engagement").asLong();
-                if (posts > t[7]) {
+                String bucket = d.get("bucket_start").asText();
+                // Ties go to the earliest minute, so the summary does not depend on the order of the hits.
+                if (posts > t[7] || posts == t[7] && posts > 0 && bucket.compareTo(busiest.get(p)) < 0) {
                     t[7] = posts;
-                    busiest.put(p, d.get("bucket_start").asText() + " (" + posts + " posts)");
+                    busiest.put(p, bucket);
                 }
             }
         } finally {
@@ -188,7 +190,7 @@ public final class Demo {
         for (Platform p : Platform.values()) {
             long[] t = totals.getOrDefault(p, new long[8]);
             out.printf("%-11s %8d %8d %8d %7d %8d %8d %10d  %s%n", p.id(), t[0], t[1], t[2], t[3], t[4], t[5], t[6],
-                    busiest.getOrDefault(p, "-"));
+                    busiest.containsKey(p) ? busiest.get(p) + " (" + t[7] + " posts)" : "-");
         }
         List<JsonNode> deadLetters = readTopic(kafka, config.get(JobOptions.TOPIC_DEAD_LETTERS));
         out.printf("%nDead letters (topic %s): %d%n", config.get(JobOptions.TOPIC_DEAD_LETTERS), deadLetters.size());
