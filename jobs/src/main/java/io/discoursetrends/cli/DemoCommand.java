@@ -1,6 +1,6 @@
 package io.discoursetrends.cli;
 
-import io.discoursetrends.job.TrendsJobRunner;
+import io.discoursetrends.job.FlinkRuntime;
 import io.discoursetrends.local.Demo;
 import io.discoursetrends.local.StackLayout;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrendsJobRunner.requireFlink();
+        FlinkRuntime.require();
         if (generated < 0 || malformed < 0 || parallelism < 1) {
             throw new IllegalArgumentException("--generated and --malformed must be >= 0 and --parallelism >= 1");
         }

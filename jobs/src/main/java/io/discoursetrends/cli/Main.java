@@ -25,6 +25,10 @@ import picocli.CommandLine.Spec;
             RunCommand.class,
             DemoCommand.class,
             OptionsCommand.class,
+            TopicsCommand.class,
+            EventsCommand.class,
+            EsSetupCommand.class,
+            DetectCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

@@ -1,7 +1,7 @@
 package io.discoursetrends.cli;
 
+import io.discoursetrends.job.FlinkRuntime;
 import io.discoursetrends.job.JobOptions;
-import io.discoursetrends.job.TrendsJobRunner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +15,7 @@ final class OptionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrendsJobRunner.requireFlink();
+        FlinkRuntime.require();
         System.out.print(JobOptions.describe(markdown));
         return 0;
     }

@@ -1,5 +1,6 @@
 package io.discoursetrends.cli;
 
+import io.discoursetrends.job.FlinkRuntime;
 import io.discoursetrends.job.JobConfiguration;
 import io.discoursetrends.job.TrendsJobRunner;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrendsJobRunner.requireFlink();
+        FlinkRuntime.require();
         TrendsJobRunner.run(JobConfiguration.load(conf, overrides), "discourse-trends");
         return 0;
     }

@@ -31,7 +31,7 @@ public final class ElasticsearchClients {
     private ElasticsearchClients() {}
 
     public static ElasticsearchClient create(ElasticsearchConnection connection) {
-        return create(connection, System.getenv());
+        return create(connection, connection.environment());
     }
 
     static ElasticsearchClient create(ElasticsearchConnection connection, Map<String, String> env) {

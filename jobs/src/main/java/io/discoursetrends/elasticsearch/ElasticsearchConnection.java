@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,10 +30,12 @@ public final class ElasticsearchConnection implements Serializable {
     private final ArrayList<String> urls;
     private final String caCertificateFile;
     private final boolean verifyTls;
+    /** Tests only: stands in for the process environment; holds {@code *_FILE} paths, never a secret. */
+    private final HashMap<String, String> secretFiles;
 
     public ElasticsearchConnection(List<String> urls, String caCertificateFile, boolean verifyTls) {
         if (urls.isEmpty()) {
-            throw new IllegalArgumentException("no Elasticsearch URL given: set --es-url (e.g. http://localhost:9200)");
+            throw new IllegalArgumentException("no Elasticsearch URL given: set es.urls (e.g. http://localhost:9200)");
         }
         for (String u : urls) {
             URI uri;
@@ -49,6 +52,33 @@ public final class ElasticsearchConnection implements Serializable {
         this.urls = new ArrayList<>(urls);
         this.caCertificateFile = caCertificateFile;
         this.verifyTls = verifyTls;
+        this.secretFiles = null;
+    }
+
+    private ElasticsearchConnection(ElasticsearchConnection base, Map<String, String> secretFiles) {
+        this.urls = base.urls;
+        this.caCertificateFile = base.caCertificateFile;
+        this.verifyTls = base.verifyTls;
+        this.secretFiles = new HashMap<>(secretFiles);
+    }
+
+    /**
+     * A test seam, since a test cannot set environment variables: this connection reads its credentials from
+     * {@code secretFiles} (e.g. {@code DISCOURSE_ES_PASSWORD_FILE -> /tmp/x}) instead of the environment. Only
+     * {@code *_FILE} entries are accepted, so no secret value ever travels with the job graph.
+     */
+    ElasticsearchConnection withSecretFilesInsteadOfEnvironment(Map<String, String> secretFiles) {
+        for (String name : secretFiles.keySet()) {
+            if (!name.endsWith("_FILE")) {
+                throw new IllegalArgumentException("only *_FILE variables may stand in for the environment: " + name);
+            }
+        }
+        return new ElasticsearchConnection(this, secretFiles);
+    }
+
+    /** Where credentials are read from: the process environment (or, in tests, the secret-file stand-in). */
+    Map<String, String> environment() {
+        return secretFiles != null ? secretFiles : System.getenv();
     }
 
     public static ElasticsearchConnection of(String... urls) {

@@ -2,6 +2,7 @@ package io.discoursetrends.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.ErrorCause;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
@@ -10,57 +11,95 @@ import co.elastic.clients.transport.TransportException;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.elasticsearch.client.ResponseException;
 
 /**
  * Buffers documents and sends them as bulk requests when the buffer reaches its action or byte limit, when
  * the flush interval passes, and on every checkpoint and at end of input.
  *
- * <p>Sending is synchronous on the task thread: while Elasticsearch is slow or down, the writer waits and
- * retries, so the job backpressures instead of buffering without bound. Failures are classified:
+ * <p><b>Bounded in flight, on purpose.</b> Sending is synchronous on the task thread: each writer has at most one
+ * bulk request in flight and at most one buffer of documents ({@code es.bulk.max-actions} / {@code es.bulk.max-mb})
+ * waiting. While Elasticsearch is slow or down the writer waits and retries, its input stops being consumed, and
+ * the job backpressures up to its sources instead of filling memory. Throughput comes from parallelism, not from
+ * concurrent requests per writer. The writer keeps no checkpointed state: it flushes everything (and the
+ * rejected-documents handler) before a checkpoint completes, so a restore replays only what the checkpoint had not
+ * yet seen, and deterministic ids turn that replay into overwrites.
+ *
+ * <p>Failures are classified:
  * <ul>
- *   <li>unreachable, timed out, 429 or 5xx (whole request or single items): retried with capped exponential
- *       backoff and jitter, only the failed items, until {@code maxRetryTime}, then the job fails and its
- *       restart strategy takes over;</li>
- *   <li>401/403: the job fails at once, saying which credentials to fix;</li>
- *   <li>any other item failure (e.g. a mapping error): the job fails with the index, id and reason, since the
- *       documents are the job's own output and such a failure means the index template and the job disagree.</li>
+ *   <li>unreachable, timed out, 408, 429 or 5xx (whole request or single items): retried with capped exponential
+ *       backoff and jitter, only the failed items, until {@code maxRetryTime}; then the job fails and its restart
+ *       strategy takes over;</li>
+ *   <li>401/403: the job fails at once, naming the credentials variables to fix (never their values);</li>
+ *   <li>index-level errors no retry can fix (index missing and not auto-created, closed, blocked, an alias in the
+ *       way): the job fails at once with Elasticsearch's reason;</li>
+ *   <li>any other 4xx of a single document (400 mapping, parsing or validation errors, 409, 413): the document
+ *       goes to the {@link RejectedDocuments} handler with the reason, is counted in {@code documentsDeadLettered},
+ *       and the job goes on. Without a handler, the job fails with the index, id and reason.</li>
  * </ul>
  */
 final class ElasticsearchWriter<T> implements SinkWriter<T> {
     private static final int PER_DOCUMENT_OVERHEAD_BYTES = 64;
+    private static final int LATENCY_WINDOW = 500;
+
+    /** Index-level failures reported per item: every document of that index would fail the same way. */
+    private static final Set<String> INDEX_LEVEL_ERRORS = Set.of("index_not_found_exception",
+            "index_closed_exception", "invalid_index_name_exception", "invalid_alias_name_exception",
+            "cluster_block_exception", "security_exception");
 
     private final ElasticsearchClient client;
     private final DocumentMapper<T> documents;
     private final BulkSettings bulk;
     private final ProcessingTimeService time;
+    private final RejectedDocuments rejected;
+    private final String credentialsInUse;
 
     private final Counter documentsSent;
     private final Counter bytesSent;
     private final Counter bulkRequests;
     private final Counter retries;
+    private final Counter deadLettered;
+    private final Histogram bulkLatency;
     private volatile long lastBulkLatencyMillis;
 
-    private List<BulkOperation> buffer = new ArrayList<>();
+    private List<Pending> buffer = new ArrayList<>();
     private long bufferedBytes;
     private long lastSendMillis;
 
+    /** One buffered document: its operation, and what the rejected-documents handler would need. */
+    private record Pending(BulkOperation operation, String index, String id, byte[] source) {}
+
+    /**
+     * @param rejected where documents Elasticsearch will never accept go; null fails the job on the first one
+     * @param credentialsInUse what the client authenticates with, without secrets ("api key", "basic auth as X",
+     *     "no credentials"), for the 401/403 message
+     */
     ElasticsearchWriter(ElasticsearchClient client, DocumentMapper<T> documents, BulkSettings bulk,
-                        ProcessingTimeService time, SinkWriterMetricGroup metrics) {
+                        ProcessingTimeService time, SinkWriterMetricGroup metrics, RejectedDocuments rejected,
+                        String credentialsInUse) {
         this.client = client;
         this.documents = documents;
         this.bulk = bulk;
         this.time = time;
+        this.rejected = rejected;
+        this.credentialsInUse = credentialsInUse;
         this.documentsSent = metrics.getNumRecordsSendCounter();
         this.bytesSent = metrics.getNumBytesSendCounter();
         this.bulkRequests = metrics.counter("bulkRequests");
         this.retries = metrics.counter("bulkRetries");
+        this.deadLettered = metrics.counter("documentsDeadLettered");
+        this.bulkLatency = metrics.histogram("bulkLatencyMillis", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
         metrics.gauge("lastBulkLatencyMillis", () -> lastBulkLatencyMillis);
         this.lastSendMillis = time.getCurrentProcessingTime();
         scheduleIntervalFlush();
@@ -71,19 +110,24 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
         byte[] source = documents.source(element);
         String index = documents.index(element);
         String id = documents.id(element);
-        buffer.add(BulkOperation.of(op -> op.index(i -> i
+        BulkOperation op = BulkOperation.of(o -> o.index(i -> i
                 .index(index)
                 .id(id)
-                .document(BinaryData.of(source, ContentType.APPLICATION_JSON)))));
+                .document(BinaryData.of(source, ContentType.APPLICATION_JSON))));
+        buffer.add(new Pending(op, index, id, source));
         bufferedBytes += source.length + index.length() + id.length() + PER_DOCUMENT_OVERHEAD_BYTES;
         if (buffer.size() >= bulk.maxActions() || bufferedBytes >= bulk.maxBytes()) {
             send();
         }
     }
 
+    /** Sends what is buffered and waits until the rejected documents are stored: called before each checkpoint. */
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
         send();
+        if (rejected != null) {
+            rejected.flush();
+        }
     }
 
     // Processing-time callbacks of a sink writer run on the task's mailbox thread, like write() and flush(),
@@ -102,7 +146,7 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
         if (buffer.isEmpty()) {
             return;
         }
-        List<BulkOperation> pending = buffer;
+        List<Pending> pending = buffer;
         long bytes = bufferedBytes;
         buffer = new ArrayList<>();
         bufferedBytes = 0;
@@ -124,60 +168,118 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
             BulkResponse response;
             try {
                 long started = System.nanoTime();
-                List<BulkOperation> ops = pending;
+                List<BulkOperation> ops = new ArrayList<>(pending.size());
+                for (Pending p : pending) {
+                    ops.add(p.operation());
+                }
                 response = client.bulk(BulkRequest.of(b -> b.operations(ops)));
                 lastBulkLatencyMillis = (System.nanoTime() - started) / 1_000_000;
+                bulkLatency.update(lastBulkLatencyMillis);
                 bulkRequests.inc();
             } catch (ElasticsearchException e) {
                 lastFailure = classifyRequestFailure(e.status(), e.getMessage());
                 continue;
             } catch (TransportException e) {
-                lastFailure = classifyRequestFailure(e.statusCode(), e.getMessage());
+                if (e.statusCode() > 0) {
+                    lastFailure = classifyRequestFailure(e.statusCode(), e.getMessage());
+                    continue;
+                }
+                ResponseException refused = responseException(e);
+                lastFailure = refused != null
+                        ? classifyRequestFailure(refused.getResponse().getStatusLine().getStatusCode(),
+                                refused.getResponse().getStatusLine().toString())
+                        : e.toString(); // no HTTP answer: the cluster may come back
                 continue;
             } catch (IOException e) {
+                ResponseException refused = responseException(e);
+                if (refused != null) {
+                    // An HTTP error the client did not turn into an ElasticsearchException (e.g. a 503 from a proxy).
+                    int status = refused.getResponse().getStatusLine().getStatusCode();
+                    lastFailure = classifyRequestFailure(status, refused.getResponse().getStatusLine().toString());
+                    continue;
+                }
                 // Connection refused, reset or timed out: the cluster may come back.
                 lastFailure = e.toString();
                 continue;
             }
-            List<BulkOperation> retry = new ArrayList<>();
+            List<Pending> retry = new ArrayList<>();
             List<BulkResponseItem> items = response.items();
+            int accepted = 0;
             for (int i = 0; i < items.size(); i++) {
                 BulkResponseItem item = items.get(i);
-                if (item.error() == null) {
+                ErrorCause error = item.error();
+                if (error == null) {
+                    accepted++;
                     continue;
                 }
-                if (isRetryable(item.status())) {
-                    retry.add(pending.get(i));
-                    lastFailure = item.status() + " " + item.error().type() + ": " + item.error().reason();
-                } else {
-                    throw new IOException("Elasticsearch rejected document " + item.id() + " in index "
-                            + item.index() + " (" + item.status() + " " + item.error().type() + ": "
-                            + item.error().reason() + "). The job's documents and the index template disagree: "
-                            + "let the job install the templates of this release (es.install-templates=true) and check the "
-                            + "index is not managed by another template.");
+                Pending doc = pending.get(i);
+                switch (classifyItem(item.status(), error.type(), error.reason())) {
+                    case RETRY -> {
+                        retry.add(doc);
+                        lastFailure = item.status() + " " + error.type() + ": " + error.reason();
+                    }
+                    case DEAD_LETTER -> deadLetter(doc, item.status(), error);
+                    case FAIL_CREDENTIALS -> throw credentialsFailure(item.status(),
+                            "writing to index " + item.index() + ": " + error.type() + ": " + error.reason());
+                    default -> throw new IOException("Elasticsearch cannot write to index " + item.index()
+                            + " (" + item.status() + " " + error.type() + ": " + error.reason() + "). Retrying would "
+                            + "not help: create the index templates (discourse-trends es-setup, or "
+                            + "es.install-templates=true) and check the index is open and writable.");
                 }
             }
             // Bytes are apportioned by document count: exact per document would cost a size per operation.
-            long acceptedBytes = bytes * (pending.size() - retry.size()) / pending.size();
-            documentsSent.inc(pending.size() - retry.size());
+            long acceptedBytes = bytes * accepted / pending.size();
+            documentsSent.inc(accepted);
             bytesSent.inc(acceptedBytes);
             if (retry.isEmpty()) {
                 return;
             }
-            bytes -= acceptedBytes;
+            bytes = bytes * retry.size() / pending.size();
             pending = retry;
         }
     }
 
-    private static String classifyRequestFailure(int status, String message) throws IOException {
-        if (status == 401) {
-            throw new IOException("Elasticsearch refused the credentials (401). Set "
-                    + ElasticsearchConnection.API_KEY_ENV + ", or " + ElasticsearchConnection.USERNAME_ENV + " and "
-                    + ElasticsearchConnection.PASSWORD_ENV + " (or their _FILE variants), to valid credentials.");
+    private void deadLetter(Pending doc, int status, ErrorCause error) throws IOException {
+        if (rejected == null) {
+            throw new IOException("Elasticsearch rejected document " + doc.id() + " in index " + doc.index()
+                    + " (" + status + " " + error.type() + ": " + error.reason() + "). The job's documents and the "
+                    + "index template disagree: let the job install the templates of this release "
+                    + "(es.install-templates=true) and check the index is not managed by another template.");
         }
-        if (status == 403) {
-            throw new IOException("Elasticsearch denied the request (403): the user or API key needs the "
-                    + "'index' and 'create_index' privileges on the discourse-* indices. " + message);
+        rejected.reject(new RejectedDocument(doc.index(), doc.id(), doc.source(), status, error.type(),
+                error.reason(), Instant.ofEpochMilli(System.currentTimeMillis())));
+        deadLettered.inc();
+    }
+
+    enum ItemOutcome { RETRY, DEAD_LETTER, FAIL_CREDENTIALS, FAIL }
+
+    /** What to do with one failed bulk item, from its status and Elasticsearch's error type and reason. */
+    static ItemOutcome classifyItem(int status, String errorType, String reason) {
+        if (isRetryable(status)) {
+            return ItemOutcome.RETRY;
+        }
+        if (status == 401 || status == 403 && "security_exception".equals(errorType)) {
+            return ItemOutcome.FAIL_CREDENTIALS;
+        }
+        if (INDEX_LEVEL_ERRORS.contains(errorType) || status == 404
+                // An alias without a write index: true of every document sent to it, not of this one.
+                || "illegal_argument_exception".equals(errorType) && reason != null && reason.contains("write index")) {
+            return ItemOutcome.FAIL;
+        }
+        if (status == 400 || status == 409 || status == 413 || status == 422) {
+            return ItemOutcome.DEAD_LETTER;
+        }
+        return ItemOutcome.FAIL;
+    }
+
+    private String classifyRequestFailure(int status, String message) throws IOException {
+        if (status == 401 || status == 403) {
+            // The message of a 401 is not quoted: a proxy may echo the request's headers.
+            throw credentialsFailure(status, status == 403 ? message : null);
+        }
+        if (status == 413) {
+            throw new IOException("Elasticsearch refused a bulk request as too large (413): lower es.bulk.max-mb "
+                    + "below the cluster's http.max_content_length. " + message);
         }
         if (!isRetryable(status)) {
             throw new IOException("Elasticsearch rejected the bulk request (" + status + "): " + message);
@@ -185,12 +287,56 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
         return status + ": " + message;
     }
 
+    private static ResponseException responseException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ResponseException r) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private IOException credentialsFailure(int status, String detail) {
+        String variables = ElasticsearchConnection.API_KEY_ENV + ", or " + ElasticsearchConnection.USERNAME_ENV
+                + " and " + ElasticsearchConnection.PASSWORD_ENV + " (or the same names with _FILE naming a file "
+                + "that holds the value)";
+        if (status == 401) {
+            return new IOException("Elasticsearch refused the credentials (401; the sink used " + credentialsInUse
+                    + "). Set " + variables + " to valid credentials on every task manager.");
+        }
+        return new IOException("Elasticsearch denied the request (403; the sink used " + credentialsInUse
+                + "): the user or API key needs the 'index' and 'create_index' privileges on the discourse-* indices, "
+                + "or set " + variables + " to credentials that have them." + (detail == null ? "" : " " + detail));
+    }
+
     private static boolean isRetryable(int status) {
-        return status == 429 || status >= 500;
+        return status == 408 || status == 429 || status >= 500;
+    }
+
+    long documentsDeadLettered() {
+        return deadLettered.getCount();
+    }
+
+    long bulkRetries() {
+        return retries.getCount();
+    }
+
+    long bulkRequestCount() {
+        return bulkRequests.getCount();
+    }
+
+    long documentsSentCount() {
+        return documentsSent.getCount();
     }
 
     @Override
     public void close() throws Exception {
-        client._transport().close();
+        try {
+            if (rejected != null) {
+                rejected.close();
+            }
+        } finally {
+            client._transport().close();
+        }
     }
 }

@@ -48,6 +48,21 @@ public final class JobOptions {
             .stringType().defaultValue("discourse.late-events")
             .withDescription("Where normalized events go that arrive after their bucket was closed.");
 
+    public static final ConfigOption<String> TOPIC_TAXONOMY = key("kafka.topic.taxonomy")
+            .stringType().defaultValue("discourse.control.taxonomy")
+            .withDescription("Control topic of taxonomy updates (`discourse-trends topics publish`); the job "
+                    + "creates it (one partition, compacted) if it is missing and switches taxonomies without a "
+                    + "restart.");
+
+    public static final ConfigOption<String> TOPIC_EVENTS = key("kafka.topic.events")
+            .stringType().defaultValue("discourse.control.events")
+            .withDescription("Control topic of calendar events (one JSON event per record, key: its id); the job "
+                    + "creates it (one partition, compacted) if it is missing.");
+
+    public static final ConfigOption<String> TOPIC_SPIKES = key("kafka.topic.spikes")
+            .stringType().defaultValue("discourse.spikes")
+            .withDescription("Where every spike document goes when it opens, updates and closes, for alerting.");
+
     public static final ConfigOption<String> STARTING_OFFSETS = key("kafka.starting-offsets")
             .stringType().defaultValue("committed")
             .withDescription("Where a job without a checkpoint starts reading: committed (the group's offsets, "
@@ -77,9 +92,27 @@ public final class JobOptions {
             .booleanType().defaultValue(true)
             .withDescription("Verify the cluster's TLS certificate and host name. Turn off only for a test cluster.");
 
-    public static final ConfigOption<String> ES_INDEX_PLATFORM_COUNTS = key("es.index.platform-counts")
-            .stringType().defaultValue("discourse-platform-counts")
-            .withDescription("Index (or write alias) of the per-platform bucket counts.");
+    public static final ConfigOption<String> ES_INDEX_TRENDS = key("es.index.trends")
+            .stringType().defaultValue("discourse-trends")
+            .withDescription("Alias of the topic x platform buckets; documents go to monthly indices "
+                    + "<alias>-yyyy.MM.");
+
+    public static final ConfigOption<String> ES_INDEX_SPIKES = key("es.index.spikes")
+            .stringType().defaultValue("discourse-spikes")
+            .withDescription("Alias of the spike documents; monthly indices <alias>-yyyy.MM by spike start.");
+
+    public static final ConfigOption<String> ES_INDEX_EVENT_IMPACT = key("es.index.event-impact")
+            .stringType().defaultValue("discourse-event-impact")
+            .withDescription("Alias of the event impact documents; monthly indices <alias>-yyyy.MM by event time.");
+
+    public static final ConfigOption<String> ES_INDEX_POSTS = key("es.index.posts")
+            .stringType().defaultValue("discourse-posts")
+            .withDescription("Alias of the matched posts (drill-down from buckets and spikes); monthly indices "
+                    + "<alias>-yyyy.MM by creation time.");
+
+    public static final ConfigOption<String> ES_INDEX_TAXONOMIES = key("es.index.taxonomies")
+            .stringType().defaultValue("discourse-taxonomies")
+            .withDescription("Alias of the applied taxonomies (topic labels, versions).");
 
     public static final ConfigOption<Boolean> ES_INSTALL_TEMPLATES = key("es.install-templates")
             .booleanType().defaultValue(true)
@@ -102,9 +135,107 @@ public final class JobOptions {
             .withDescription("How long a bulk request is retried while the cluster is unreachable or "
                     + "overloaded (429, 5xx) before the job fails and restarts.");
 
+    // --- Elasticsearch sink and index management (es.*): options added below this line, above the end marker.
+    // Index settings and retention are also read without Flink by es-setup (IndexSettings): keep keys and
+    // defaults equal there (IndexSettingsTest checks).
+
+    public static final ConfigOption<String> ES_DEAD_LETTER_TOPIC = key("es.dead-letter-topic")
+            .stringType().defaultValue("discourse.dead-letters.elasticsearch")
+            .withDescription("Kafka topic where the Elasticsearch sink puts documents Elasticsearch will never "
+                    + "accept (mapping, parsing or validation errors), one JSON record each with the index, id, status, "
+                    + "error type, reason and the document (schemas/json/es-rejected.schema.json); the job goes on. The "
+                    + "job creates the topic if it is missing. Empty: such a document fails the job instead.");
+
+    public static final ConfigOption<Integer> ES_INDEX_SHARDS = key("es.index.shards")
+            .intType().defaultValue(1)
+            .withDescription("Primary shards of each new monthly index (component template discourse-trends-settings).");
+
+    public static final ConfigOption<Integer> ES_INDEX_REPLICAS = key("es.index.replicas")
+            .intType().noDefaultValue()
+            .withDescription("Replicas of each new monthly index. Unset: one where the cluster has a second node, "
+                    + "none on a single node (auto_expand_replicas 0-1).");
+
+    public static final ConfigOption<String> ES_INDEX_REFRESH_INTERVAL = key("es.index.refresh-interval")
+            .stringType().defaultValue("5s")
+            .withDescription("How often new documents become searchable, in Elasticsearch's syntax (1s, 5s, 30s).");
+
+    public static final ConfigOption<Integer> ES_ILM_RETENTION_DAYS = key("es.ilm.retention-days")
+            .intType().defaultValue(180)
+            .withDescription("Days a monthly index is kept after its creation before ILM deletes it (policy "
+                    + "<kind>-retention). Only where the cluster has ILM; elsewhere delete old indices by hand.");
+
+    public static final ConfigOption<java.util.Map<String, String>> ES_ILM_RETENTION_DAYS_BY_KIND =
+            key("es.ilm.retention-days-by-kind").mapType().noDefaultValue()
+            .withDescription("Retention per document kind overriding es.ilm.retention-days, e.g. "
+                    + "discourse-trends:90,discourse-spikes:365.");
+
+    // --- end of Elasticsearch options.
+
     public static final ConfigOption<Duration> BUCKET_SIZE = key("buckets.size")
             .durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("Length of the event-time buckets.");
+
+    public static final ConfigOption<Duration> ALLOWED_LATENESS = key("buckets.allowed-lateness")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("How long after a bucket completes a late event still updates it (the document is "
+                    + "rewritten under the same id). Later events go to kafka.topic.late-events.");
+
+    public static final ConfigOption<Duration> EARLY_RESULTS = key("buckets.early-results")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("Write open buckets that changed this often (processing time), marked "
+                    + "complete=false, so dashboards are live. 0 turns early results off.");
+
+    public static final ConfigOption<Integer> MAX_POSTS_PER_AUTHOR = key("buckets.max-posts-per-author")
+            .intType().defaultValue(3)
+            .withDescription("At most this many posts of one author count toward a topic per bucket; the rest "
+                    + "are counted as capped_posts (flooding and spam resistance).");
+
+    public static final ConfigOption<String> TAXONOMY_FILE = key("taxonomy.file")
+            .stringType().noDefaultValue()
+            .withDescription("The topic taxonomy (YAML) the job starts with; default: the bundled one "
+                    + "(jobs/src/main/resources/taxonomy/default-taxonomy.yaml). Read where the job is submitted. "
+                    + "A job restored from a checkpoint keeps the taxonomy it had; switch with `topics publish`.");
+
+    public static final ConfigOption<Duration> POST_TTL = key("attribution.post-ttl")
+            .durationType().defaultValue(Duration.ofDays(7))
+            .withDescription("How long after its creation a post's topics are remembered, so engagement on it is "
+                    + "attributed to them (event time). Engagement on older or never-seen posts counts as "
+                    + "unattributed_engagement.");
+
+    public static final ConfigOption<Duration> DEDUP_TTL = key("dedup.ttl")
+            .durationType().defaultValue(Duration.ofDays(1))
+            .withDescription("How long (event time) the id of each engagement event is remembered to drop "
+                    + "redeliveries. Posts are deduplicated for attribution.post-ttl.");
+
+    public static final ConfigOption<Boolean> EXCLUDE_BOTS = key("filter.exclude-bots")
+            .booleanType().defaultValue(true)
+            .withDescription("Leave posts by accounts the platform flags as bots (Mastodon's bot flag) out of "
+                    + "the topics; they are counted as bot_posts of topic _all.");
+
+    public static final ConfigOption<String> EVENTS_FILE = key("events.file")
+            .stringType().noDefaultValue()
+            .withDescription("A YAML calendar of known events (id, name, time, topics, url) that spikes are linked "
+                    + "to and whose impact is measured; more can be added at run time on kafka.topic.events.");
+
+    public static final ConfigOption<Duration> SPIKE_LINK_BEFORE = key("spikes.link-before")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("A spike that starts up to this long before a calendar event on its topic is linked "
+                    + "to it (anticipation, leaks, time-zone slop).");
+
+    public static final ConfigOption<Duration> SPIKE_LINK_AFTER = key("spikes.link-after")
+            .durationType().defaultValue(Duration.ofHours(12))
+            .withDescription("A spike that starts up to this long after a calendar event on its topic is linked "
+                    + "to it.");
+
+    public static final ConfigOption<Duration> SPIKE_IDLE_TTL = key("spikes.idle-ttl")
+            .durationType().defaultValue(Duration.ofDays(14))
+            .withDescription("A topic x platform without buckets for this long (event time) loses its detector "
+                    + "state; when it comes back it warms up again.");
+
+    public static final ConfigOption<Double> DIVERGENCE_MIN_BASELINE = key("spikes.divergence-min-baseline")
+            .doubleType().defaultValue(1.0)
+            .withDescription("A platform counts as quiet while a topic spikes elsewhere only if it usually has at "
+                    + "least this many posts per bucket on the topic.");
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = key("watermark.out-of-orderness")
             .durationType().defaultValue(Duration.ofSeconds(30))
@@ -125,10 +256,16 @@ public final class JobOptions {
 
     public static final List<ConfigOption<?>> ALL = List.of(
             KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, TOPIC_BLUESKY, TOPIC_MASTODON, TOPIC_REDDIT, TOPIC_HACKERNEWS,
-            TOPIC_DEAD_LETTERS, TOPIC_LATE, STARTING_OFFSETS, BOUNDED, KAFKA_PROPERTIES_FILE,
-            ES_URLS, ES_CA_FILE, ES_VERIFY_TLS, ES_INDEX_PLATFORM_COUNTS, ES_INSTALL_TEMPLATES,
+            TOPIC_DEAD_LETTERS, TOPIC_LATE, TOPIC_TAXONOMY, TOPIC_EVENTS, TOPIC_SPIKES,
+            STARTING_OFFSETS, BOUNDED, KAFKA_PROPERTIES_FILE,
+            ES_URLS, ES_CA_FILE, ES_VERIFY_TLS, ES_INDEX_TRENDS, ES_INDEX_SPIKES, ES_INDEX_EVENT_IMPACT, ES_INDEX_POSTS,
+            ES_INDEX_TAXONOMIES, ES_INSTALL_TEMPLATES,
             ES_BULK_MAX_ACTIONS, ES_BULK_MAX_MB, ES_BULK_FLUSH_INTERVAL, ES_MAX_RETRY_TIME,
-            BUCKET_SIZE, OUT_OF_ORDERNESS, IDLENESS, CHECKPOINT_INTERVAL, MAX_PARALLELISM);
+            ES_DEAD_LETTER_TOPIC, ES_INDEX_SHARDS, ES_INDEX_REPLICAS, ES_INDEX_REFRESH_INTERVAL, ES_ILM_RETENTION_DAYS,
+            ES_ILM_RETENTION_DAYS_BY_KIND,
+            BUCKET_SIZE, ALLOWED_LATENESS, EARLY_RESULTS, MAX_POSTS_PER_AUTHOR, TAXONOMY_FILE, POST_TTL, DEDUP_TTL,
+            EXCLUDE_BOTS, EVENTS_FILE, SPIKE_LINK_BEFORE, SPIKE_LINK_AFTER, SPIKE_IDLE_TTL,
+            DIVERGENCE_MIN_BASELINE, OUT_OF_ORDERNESS, IDLENESS, CHECKPOINT_INTERVAL, MAX_PARALLELISM);
 
     /** Every option with its default and meaning, as plain text or as the README's Markdown table. */
     public static String describe(boolean markdown) {

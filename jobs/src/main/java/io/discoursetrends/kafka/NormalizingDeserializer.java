@@ -32,7 +32,7 @@ public final class NormalizingDeserializer implements KafkaRecordDeserialization
     private final Map<String, Platform> platformByTopic;
 
     private transient Map<Platform, Normalizer> normalizers;
-    private transient Map<Platform, PlatformCounters> counters;
+    private transient Map<Platform, PlatformMetrics> counters;
 
     public NormalizingDeserializer(Map<String, Platform> platformByTopic) {
         this.platformByTopic = new HashMap<>(platformByTopic);
@@ -44,7 +44,7 @@ public final class NormalizingDeserializer implements KafkaRecordDeserialization
         counters = new EnumMap<>(Platform.class);
         for (Platform p : Platform.values()) {
             normalizers.put(p, Normalizers.forPlatform(p));
-            counters.put(p, new PlatformCounters(context.getMetricGroup().addGroup("platform", p.id())));
+            counters.put(p, new PlatformMetrics(context.getMetricGroup().addGroup("platform", p.id())));
         }
     }
 
@@ -57,7 +57,7 @@ public final class NormalizingDeserializer implements KafkaRecordDeserialization
             throw new IllegalStateException("read a record from topic '" + record.topic()
                     + "', which is not mapped to a platform; configured: " + platformByTopic);
         }
-        PlatformCounters c = counters.get(platform);
+        PlatformMetrics c = counters.get(platform);
         c.records.inc();
         byte[] value = record.value();
         NormalizeResult result = value == null
@@ -76,7 +76,7 @@ public final class NormalizingDeserializer implements KafkaRecordDeserialization
         }
         for (CanonicalEvent e : result.events()) {
             (e.isPost() ? c.posts : c.engagement).inc();
-            out.collect(SourceEnvelope.of(e));
+            out.collect(SourceEnvelope.of(e.observedAt(record.timestamp())));
         }
     }
 
@@ -85,14 +85,14 @@ public final class NormalizingDeserializer implements KafkaRecordDeserialization
         return TypeInformation.of(SourceEnvelope.class);
     }
 
-    private static final class PlatformCounters {
+    private static final class PlatformMetrics {
         final Counter records;
         final Counter posts;
         final Counter engagement;
         final Counter ignored;
         final Counter malformed;
 
-        PlatformCounters(MetricGroup group) {
+        PlatformMetrics(MetricGroup group) {
             records = group.counter("records");
             posts = group.counter("posts");
             engagement = group.counter("engagement");

@@ -5,8 +5,12 @@ import java.time.Instant;
 /**
  * One normalized event: exactly one of {@code post} and {@code engagement} is set. A record of two nullable
  * records (rather than a sealed interface) so Flink's POJO serializer handles it without Kryo.
+ *
+ * <p>{@code observedAt} is when the ingest bridge saw the record (the Kafka record's timestamp), null when
+ * unknown. It matters for the counter platforms: a second snapshot of a Mastodon, Reddit or Hacker News post
+ * carries the post's creation time, but the engagement it reveals happened by the time it was observed.
  */
-public record CanonicalEvent(Post post, Engagement engagement) {
+public record CanonicalEvent(Post post, Engagement engagement, Instant observedAt) {
 
     public CanonicalEvent {
         if ((post == null) == (engagement == null)) {
@@ -15,11 +19,16 @@ public record CanonicalEvent(Post post, Engagement engagement) {
     }
 
     public static CanonicalEvent of(Post post) {
-        return new CanonicalEvent(post, null);
+        return new CanonicalEvent(post, null, null);
     }
 
     public static CanonicalEvent of(Engagement engagement) {
-        return new CanonicalEvent(null, engagement);
+        return new CanonicalEvent(null, engagement, null);
+    }
+
+    /** This event as observed at {@code epochMillis}; a negative time (Kafka's "none") leaves it unknown. */
+    public CanonicalEvent observedAt(long epochMillis) {
+        return epochMillis < 0 ? this : new CanonicalEvent(post, engagement, Instant.ofEpochMilli(epochMillis));
     }
 
     public boolean isPost() {

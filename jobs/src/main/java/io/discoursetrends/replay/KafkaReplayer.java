@@ -5,6 +5,7 @@ import io.discoursetrends.model.Platform;
 import io.discoursetrends.normalize.NormalizeResult;
 import io.discoursetrends.normalize.Normalizer;
 import io.discoursetrends.normalize.Normalizers;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * its bucket and a batch computation over the same records must give the same counts.
  *
  * <p>Records without an event time (malformed or ignored ones) go first; they do not move watermarks.
+ * Each record's Kafka timestamp is the time it was observed, its event time unless given.
  */
 public final class KafkaReplayer implements AutoCloseable {
 
@@ -51,6 +53,9 @@ public final class KafkaReplayer implements AutoCloseable {
         }
     }
 
+    /** A raw record and when the bridge observed it; null means at its event time. */
+    public record Observed(byte[] value, Instant observedAt) {}
+
     /**
      * Sends the records in event-time order per platform and waits until the broker has them all.
      *
@@ -58,19 +63,36 @@ public final class KafkaReplayer implements AutoCloseable {
      */
     public List<Sent> replay(Platform platform, List<byte[]> records, LongConsumer progress)
             throws InterruptedException, ExecutionException {
+        List<Observed> observed = new ArrayList<>(records.size());
+        for (byte[] r : records) {
+            observed.add(new Observed(r, null));
+        }
+        return replayObserved(platform, observed, progress);
+    }
+
+    /**
+     * Sends the records in the order they were observed (a record without an observation time: at its event
+     * time), with that time as the Kafka timestamp, keyed by the post each concerns (the post itself, or the
+     * post an engagement touches) as a bridge should: every sighting of a post, and the engagement on it, then
+     * sit in one partition in order, which counter snapshots need (the job turns their increases into
+     * engagement in the order they arrive).
+     */
+    public List<Sent> replayObserved(Platform platform, List<Observed> records, LongConsumer progress)
+            throws InterruptedException, ExecutionException {
         Normalizer normalizer = normalizers.get(platform);
         List<Timed> timed = new ArrayList<>(records.size());
-        for (byte[] r : records) {
-            timed.add(new Timed(r, eventTime(normalizer.normalize(r))));
+        for (Observed r : records) {
+            NormalizeResult n = normalizer.normalize(r.value());
+            timed.add(new Timed(r.value(), r.observedAt() != null ? r.observedAt() : eventTime(n), key(n)));
         }
         timed.sort(Comparator.comparing(Timed::time)); // stable: equal times keep their input order
 
         String topic = topics.get(platform);
+        long now = System.currentTimeMillis();
         List<Future<RecordMetadata>> futures = new ArrayList<>(timed.size());
         for (Timed t : timed) {
-            // No key: the default partitioner spreads records over the partitions in sticky batches, and
-            // each partition still receives its records in the order sent.
-            futures.add(producer.send(new ProducerRecord<>(topic, null, System.currentTimeMillis(), null, t.value)));
+            long timestamp = t.time.equals(Instant.MIN) ? now : t.time.toEpochMilli();
+            futures.add(producer.send(new ProducerRecord<>(topic, null, timestamp, t.key, t.value)));
             if (futures.size() % 10_000 == 0) {
                 progress.accept(futures.size());
             }
@@ -85,11 +107,24 @@ public final class KafkaReplayer implements AutoCloseable {
     }
 
     private static Instant eventTime(NormalizeResult result) {
+        if (result.events() == null) {
+            return Instant.MIN;
+        }
         return result.events().stream().map(CanonicalEvent::createdAt).min(Comparator.naturalOrder())
                 .orElse(Instant.MIN);
     }
 
-    private record Timed(byte[] value, Instant time) {}
+    /** The id of the post a record concerns, as the Kafka key; none for records without events. */
+    private static byte[] key(NormalizeResult result) {
+        if (result.events() == null || result.events().isEmpty()) {
+            return null;
+        }
+        CanonicalEvent e = result.events().get(0);
+        String id = e.isPost() ? e.post().id() : e.engagement().subjectId();
+        return id == null ? null : id.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private record Timed(byte[] value, Instant time, byte[] key) {}
 
     @Override
     public void close() {

@@ -1,0 +1,166 @@
+package io.discoursetrends.buckets;
+
+import io.discoursetrends.engagement.AttributedEvent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.datasketches.frequencies.ErrorType;
+import org.apache.datasketches.frequencies.ItemsSketch;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+
+/**
+ * Everything one bucket of one (topic, platform) key has counted so far. Mutable, owned by one key of
+ * {@link TopicBucketFunction}; Flink stores it with {@link BucketAccumulatorSerializer} (compact bytes, the
+ * sketches in their own binary formats), never with Kryo.
+ *
+ * <p>Exact where memory is bounded by the bucket (counts, the posts per author for the cap, engagement per
+ * post for the top posts, communities, languages); sketched where it is not: unique authors and engagers are
+ * HyperLogLog sketches ({@value #HLL_LG_K} = lgK, about 1.6% relative error, 3.3% at 95% confidence, and exact
+ * in list mode for small counts), top terms a frequent-items sketch whose counts are exact until a bucket
+ * holds more than {@value #TERMS_MAP_SIZE}*3/4 distinct terms.
+ */
+public final class BucketAccumulator {
+    public static final int HLL_LG_K = 12;
+    public static final int TERMS_MAP_SIZE = 1024;
+    public static final int TOP_POSTS = 5;
+    public static final int TOP_TERMS = 10;
+    public static final int TOP_COMMUNITIES = 5;
+
+    long posts;
+    long cappedPosts;
+    long botPosts;
+    long likes;
+    long reposts;
+    long replies;
+    long quotes;
+    long votes;
+    long unattributedEngagement;
+    HllSketch authors = new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
+    HllSketch engagers = new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
+    Map<String, Integer> postsPerAuthor = new HashMap<>();
+    ItemsSketch<String> terms = new ItemsSketch<>(TERMS_MAP_SIZE);
+    Map<String, PostEngagement> postEngagement = new HashMap<>();
+    Map<String, Long> communities = new HashMap<>();
+    Map<String, Long> languages = new HashMap<>();
+    TreeSet<String> taxonomyVersions = new TreeSet<>();
+    /** The bucket's final result was emitted (the watermark passed its end); later events are late updates. */
+    boolean fired;
+    /** Changed since the last emission: the next early-result timer has something to write. */
+    boolean dirty;
+
+    /** A post's engagement within this bucket, with what the top-posts list shows of it. */
+    static final class PostEngagement {
+        long engagement;
+        String url;
+        String snippet;
+
+        PostEngagement(long engagement, String url, String snippet) {
+            this.engagement = engagement;
+            this.url = url;
+            this.snippet = snippet;
+        }
+    }
+
+    /**
+     * Counts one event. {@code maxPostsPerAuthor} caps how many posts of one author count in this bucket
+     * (spam and flooding resistance); the rest are counted as {@code capped_posts} only.
+     */
+    public void add(AttributedEvent e, int maxPostsPerAuthor) {
+        dirty = true;
+        if (e.taxonomyVersion() != null) {
+            taxonomyVersions.add(e.taxonomyVersion());
+        }
+        if (e.isPost()) {
+            addPost(e, maxPostsPerAuthor);
+            return;
+        }
+        likes += e.likes();
+        reposts += e.reposts();
+        replies += e.replies();
+        quotes += e.quotes();
+        votes += e.votes();
+        if (e.unattributed()) {
+            unattributedEngagement += e.engagement();
+            return;
+        }
+        if (e.authorKey() != null) {
+            engagers.update(e.authorKey());
+        }
+        if (e.postId() != null) {
+            PostEngagement pe = postEngagement.get(e.postId());
+            if (pe == null) {
+                postEngagement.put(e.postId(), new PostEngagement(e.engagement(), e.url(), e.snippet()));
+            } else {
+                pe.engagement += e.engagement();
+            }
+        }
+    }
+
+    private void addPost(AttributedEvent e, int maxPostsPerAuthor) {
+        if (e.botPost()) {
+            botPosts++;
+            return;
+        }
+        if (e.authorKey() != null) {
+            authors.update(e.authorKey());
+            int before = postsPerAuthor.merge(e.authorKey(), 1, Integer::sum) - 1;
+            if (before >= maxPostsPerAuthor) {
+                cappedPosts++;
+                return;
+            }
+        }
+        posts++;
+        for (String t : e.terms()) {
+            terms.update(t);
+        }
+        if (e.community() != null) {
+            communities.merge(e.community(), 1L, Long::sum);
+        }
+        if (e.lang() != null) {
+            languages.merge(e.lang(), 1L, Long::sum);
+        }
+    }
+
+    /** The bucket as the document that is written for it. */
+    public TrendBucket result(String topic, String platform, long startMillis, long endMillis, boolean complete) {
+        return new TrendBucket(topic, platform, startMillis, endMillis, complete,
+                taxonomyVersions.toArray(new String[0]), posts, cappedPosts, botPosts, likes, reposts, replies,
+                quotes, votes, likes + reposts + replies + quotes + votes, unattributedEngagement,
+                Math.round(authors.getEstimate()), Math.round(engagers.getEstimate()), topPosts(), topTerms(),
+                top(communities, TOP_COMMUNITIES), top(languages, Integer.MAX_VALUE));
+    }
+
+    private TrendBucket.TopPost[] topPosts() {
+        return postEngagement.entrySet().stream()
+                .filter(en -> en.getValue().engagement > 0)
+                .sorted(Comparator.<Map.Entry<String, PostEngagement>>comparingLong(en -> -en.getValue().engagement)
+                        .thenComparing(Map.Entry::getKey))
+                .limit(TOP_POSTS)
+                .map(en -> new TrendBucket.TopPost(en.getKey(), en.getValue().url, en.getValue().snippet,
+                        en.getValue().engagement))
+                .toArray(TrendBucket.TopPost[]::new);
+    }
+
+    private TrendBucket.Count[] topTerms() {
+        ItemsSketch.Row<String>[] rows = terms.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES);
+        return Arrays.stream(rows)
+                .sorted(Comparator.<ItemsSketch.Row<String>>comparingLong(r -> -r.getEstimate())
+                        .thenComparing(ItemsSketch.Row::getItem))
+                .limit(TOP_TERMS)
+                .map(r -> new TrendBucket.Count(r.getItem(), r.getEstimate()))
+                .toArray(TrendBucket.Count[]::new);
+    }
+
+    static TrendBucket.Count[] top(Map<String, Long> counts, int limit) {
+        List<Map.Entry<String, Long>> entries = new ArrayList<>(counts.entrySet());
+        entries.sort(Comparator.<Map.Entry<String, Long>>comparingLong(en -> -en.getValue())
+                .thenComparing(Map.Entry::getKey));
+        return entries.stream().limit(limit).map(en -> new TrendBucket.Count(en.getKey(), en.getValue()))
+                .toArray(TrendBucket.Count[]::new);
+    }
+}

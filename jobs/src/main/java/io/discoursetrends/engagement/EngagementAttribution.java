@@ -1,0 +1,329 @@
+package io.discoursetrends.engagement;
+
+import io.discoursetrends.classify.ClassifiedEvent;
+import io.discoursetrends.model.CanonicalEvent;
+import io.discoursetrends.model.Engagement;
+import io.discoursetrends.model.Metrics;
+import io.discoursetrends.model.Post;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Deduplicates posts and engagement and attributes engagement to the topics of the post it touches. Keyed by
+ * {@link ClassifiedEvent#postKey()}: a post and every engagement on it meet in the same key, so dedup and
+ * attribution share one key and one state lifetime (a separate dedup stage would need a second shuffle).
+ *
+ * <p>Per key it keeps the post ({@link TrackedPost}) for {@code postTtl} after the post's creation, the ids of
+ * the engagement events seen for {@code dedupTtl} after each event, and engagement that arrived before its
+ * post. Expiry runs on event-time timers, not wall-clock state TTL, so a replay or backfill ages state exactly
+ * like the live stream did, and the result does not depend on how fast the job ran.
+ *
+ * <p>Rules, in the order they apply:
+ * <ul>
+ *   <li>A post seen again is a duplicate (counted in {@code duplicatePosts}, dropped), unless it carries
+ *       counters (Mastodon, Reddit, Hacker News snapshots): then the first sight set the base, and each later
+ *       snapshot emits the change since the last one as engagement, at the time the snapshot was observed.</li>
+ *   <li>An engagement event whose id was seen is a duplicate ({@code duplicateEngagement}).</li>
+ *   <li>Engagement on a known post takes that post's topics. On a counter platform it also raises the stored
+ *       base, so the next snapshot does not count the same like or reply a second time.</li>
+ *   <li>Engagement on an unknown post waits until the watermark passes its time: a post is created before
+ *       its engagement, so by then the post has arrived unless it was late. If it came, the engagement is
+ *       attributed; if not, it is emitted as {@code unattributed} (counted in {@code engagementUnattributed}),
+ *       never dropped. Waiting makes attribution independent of how Kafka partitions are interleaved.</li>
+ *   <li>A post by an account flagged as a bot (when {@code excludeBots}) is emitted with no topics and marked,
+ *       and so is the engagement it receives: it counts only in the all-posts figures as a bot post.</li>
+ *   <li>A post that matched a topic also goes to {@link #POSTS}, the drill-down index, with its engagement so
+ *       far: when it arrives, then once per minute of event time in which it was engaged with.</li>
+ * </ul>
+ */
+public final class EngagementAttribution extends KeyedProcessFunction<String, ClassifiedEvent, AttributedEvent> {
+    private static final long serialVersionUID = 1L;
+
+    /** Posts that matched a topic, for the drill-down index: at once, then at most once a minute as engaged. */
+    public static final OutputTag<IndexedPost> POSTS = new OutputTag<>("indexed-posts") {};
+    static final long MINUTE = 60_000;
+
+    static final int SNIPPET_CHARS = 140;
+    /** Cleanup timers are rounded up to this, so a busy post gets one timer per minute, not one per like. */
+    static final long TIMER_GRANULARITY_MILLIS = 60_000;
+
+    private final long postTtlMillis;
+    private final long dedupTtlMillis;
+    private final boolean excludeBots;
+
+    private transient ValueState<TrackedPost> post;
+    private transient MapState<String, Long> seenEngagement;
+    private transient ListState<Engagement> pending;
+    private transient ValueState<IndexedPost> indexed;
+    private transient ValueState<Boolean> indexedDirty;
+
+    private transient Counter duplicatePosts;
+    private transient Counter duplicateEngagement;
+    private transient Counter unattributed;
+    private transient Counter botPosts;
+    private transient Counter snapshotDeltas;
+
+    public EngagementAttribution(Duration postTtl, Duration dedupTtl, boolean excludeBots) {
+        if (postTtl.isNegative() || postTtl.isZero() || dedupTtl.isNegative() || dedupTtl.isZero()) {
+            throw new IllegalArgumentException("attribution.post-ttl and dedup.ttl must be positive");
+        }
+        this.postTtlMillis = postTtl.toMillis();
+        this.dedupTtlMillis = dedupTtl.toMillis();
+        this.excludeBots = excludeBots;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        post = getRuntimeContext().getState(new ValueStateDescriptor<>("post", TrackedPost.class));
+        seenEngagement = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("seen-engagement", Types.STRING, Types.LONG));
+        pending = getRuntimeContext().getListState(
+                new ListStateDescriptor<>("pending-engagement", TypeInformation.of(Engagement.class)));
+        indexed = getRuntimeContext().getState(new ValueStateDescriptor<>("indexed-post", IndexedPost.class));
+        indexedDirty = getRuntimeContext().getState(new ValueStateDescriptor<>("indexed-post-dirty", Types.BOOLEAN));
+        var metrics = getRuntimeContext().getMetricGroup();
+        duplicatePosts = metrics.counter("duplicatePosts");
+        duplicateEngagement = metrics.counter("duplicateEngagement");
+        unattributed = metrics.counter("engagementUnattributed");
+        botPosts = metrics.counter("botPosts");
+        snapshotDeltas = metrics.counter("snapshotDeltas");
+    }
+
+    @Override
+    public void processElement(ClassifiedEvent in, Context ctx, Collector<AttributedEvent> out) throws Exception {
+        if (in.event().isPost()) {
+            onPost(in, ctx, out);
+        } else {
+            onEngagement(in.event().engagement(), ctx, out);
+        }
+    }
+
+    private void onPost(ClassifiedEvent in, Context ctx, Collector<AttributedEvent> out) throws Exception {
+        Post p = in.event().post();
+        TrackedPost known = post.value();
+        Metrics counters = p.metrics() == null ? Metrics.NONE : p.metrics();
+        if (known != null) {
+            if (counters.isEmpty()) {
+                duplicatePosts.inc();
+                return;
+            }
+            emitSnapshotDelta(p, in.event(), known, counters, ctx, out);
+            post.update(known.withCounters(counters));
+            return;
+        }
+        boolean bot = excludeBots && Boolean.TRUE.equals(p.authorBot());
+        String[] topics = bot ? AttributedEvent.NO_TOPICS : in.topics();
+        long created = p.createdAt().toEpochMilli();
+        TrackedPost tracked = new TrackedPost(topics, in.taxonomyVersion(), p.url(), snippet(p.text()), bot,
+                created + postTtlMillis, counters.likes(), counters.reposts(), counters.replies(), counters.quotes(),
+                counters.score());
+        if (bot) {
+            botPosts.inc();
+        }
+        out.collect(new AttributedEvent(AttributedEvent.Kind.POST, p.platform().id(), created, topics,
+                in.taxonomyVersion(), p.id(), p.url(), tracked.snippet(), authorKey(p.platform().id(), p.authorId()),
+                p.replyTo() != null, p.quoteOf() != null, bot, false, p.lang(), p.community(),
+                bot ? AttributedEvent.NO_TOPICS : in.terms(), 0, 0, 0, 0, 0));
+        if (topics.length > 0) {
+            IndexedPost doc = new IndexedPost(p.platform().id(), p.id(), p.url(), text(p.text()), topics,
+                    in.taxonomyVersion(), p.authorId(), p.authorHandle(), p.lang(), p.community(), created, 0, 0, 0,
+                    0, 0, created);
+            indexed.update(doc);
+            ctx.output(POSTS, doc);
+        }
+        // Engagement that arrived first is attributed now, in arrival order.
+        for (Engagement e : pending.get()) {
+            emitAttributed(attributed(e, tracked), ctx, out);
+            tracked = raiseBase(tracked, e);
+        }
+        pending.clear();
+        post.update(tracked);
+        registerCleanup(ctx, tracked.expiresAtMillis());
+    }
+
+    private void onEngagement(Engagement e, Context ctx, Collector<AttributedEvent> out) throws Exception {
+        long time = e.createdAt().toEpochMilli();
+        if (e.id() != null) {
+            if (seenEngagement.contains(e.id())) {
+                duplicateEngagement.inc();
+                return;
+            }
+            long expires = time + dedupTtlMillis;
+            seenEngagement.put(e.id(), expires);
+            registerCleanup(ctx, expires);
+        }
+        TrackedPost known = post.value();
+        if (known != null) {
+            emitAttributed(attributed(e, known), ctx, out);
+            post.update(raiseBase(known, e));
+            return;
+        }
+        pending.add(e);
+        // Fires once the watermark passes the engagement's time; by then its post has arrived if it ever will
+        // in time (see the class comment).
+        ctx.timerService().registerEventTimeTimer(time);
+    }
+
+    /** Emits attributed engagement, and adds it to the post's drill-down document if it has one. */
+    private void emitAttributed(AttributedEvent e, Context ctx, Collector<AttributedEvent> out) throws Exception {
+        out.collect(e);
+        IndexedPost doc = indexed.value();
+        if (doc != null) {
+            indexed.update(doc.plus(e));
+            if (indexedDirty.value() == null) {
+                indexedDirty.update(true);
+                // Merged per minute: one rewrite when the watermark leaves the minute of this engagement.
+                ctx.timerService().registerEventTimeTimer(Math.floorDiv(e.timeMillis(), MINUTE) * MINUTE + MINUTE - 1);
+            }
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttributedEvent> out) throws Exception {
+        if (indexedDirty.value() != null) {
+            indexedDirty.clear();
+            IndexedPost doc = indexed.value();
+            if (doc != null) {
+                ctx.output(POSTS, doc);
+            }
+        }
+        List<Engagement> waiting = new ArrayList<>();
+        for (Engagement e : pending.get()) {
+            if (e.createdAt().toEpochMilli() <= timestamp) {
+                unattributed.inc();
+                out.collect(engagementEvent(e, AttributedEvent.NO_TOPICS, null, null, null, false, true));
+            } else {
+                waiting.add(e);
+            }
+        }
+        if (waiting.isEmpty()) {
+            pending.clear();
+        } else {
+            pending.update(waiting);
+        }
+        for (Iterator<Map.Entry<String, Long>> it = seenEngagement.iterator(); it.hasNext(); ) {
+            if (it.next().getValue() <= timestamp) {
+                it.remove();
+            }
+        }
+        if (seenEngagement.isEmpty()) {
+            seenEngagement.clear(); // an emptied map still counts as a state entry until cleared
+        }
+        TrackedPost known = post.value();
+        if (known != null && known.expiresAtMillis() <= timestamp) {
+            post.clear();
+            indexed.clear();
+        }
+    }
+
+    private void emitSnapshotDelta(Post p, CanonicalEvent event, TrackedPost known, Metrics now, Context ctx,
+            Collector<AttributedEvent> out) throws Exception {
+        Metrics before = known.counters();
+        long likes = increase(before.likes(), now.likes());
+        long reposts = increase(before.reposts(), now.reposts());
+        long replies = increase(before.replies(), now.replies());
+        long quotes = increase(before.quotes(), now.quotes());
+        long votes = increase(before.score(), now.score());
+        if (likes == 0 && reposts == 0 && replies == 0 && quotes == 0 && votes == 0) {
+            duplicatePosts.inc(); // a redelivered snapshot, or nothing happened since the last one
+            return;
+        }
+        snapshotDeltas.inc();
+        long created = p.createdAt().toEpochMilli();
+        long observed = event.observedAt() == null ? created : Math.max(created, event.observedAt().toEpochMilli());
+        emitAttributed(new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, p.platform().id(), observed,
+                known.topics(), known.taxonomyVersion(), p.id(), known.url(), known.snippet(), null, false, false,
+                known.bot(), false, null, null, AttributedEvent.NO_TOPICS, likes, reposts, replies, quotes, votes),
+                ctx, out);
+    }
+
+    /** The change of a counter between two snapshots; a counter that appears or disappears sets no change. */
+    private static long increase(Long before, Long now) {
+        return before == null || now == null ? 0 : now - before;
+    }
+
+    private static AttributedEvent attributed(Engagement e, TrackedPost p) {
+        return engagementEvent(e, p.topics(), p.taxonomyVersion(), p.url(), p.snippet(), p.bot(), false);
+    }
+
+    private static AttributedEvent engagementEvent(Engagement e, String[] topics, String taxonomyVersion,
+            String url, String snippet, boolean bot, boolean unattributed) {
+        long d = e.delta();
+        Engagement.Type t = e.type();
+        return new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, e.platform().id(), e.createdAt().toEpochMilli(),
+                topics, taxonomyVersion, e.subjectId(), url, snippet, authorKey(e.platform().id(), e.actorId()),
+                false, false, bot, unattributed, null, null, AttributedEvent.NO_TOPICS,
+                t == Engagement.Type.LIKE ? d : 0, t == Engagement.Type.REPOST ? d : 0,
+                t == Engagement.Type.REPLY ? d : 0, t == Engagement.Type.QUOTE ? d : 0,
+                t == Engagement.Type.VOTE ? d : 0);
+    }
+
+    /** A counted engagement event is part of the next snapshot's counters: raise the base so it counts once. */
+    private static TrackedPost raiseBase(TrackedPost p, Engagement e) {
+        Metrics m = p.counters();
+        if (m.isEmpty()) {
+            return p;
+        }
+        long d = e.delta();
+        return p.withCounters(switch (e.type()) {
+            case LIKE -> new Metrics(plus(m.likes(), d), m.reposts(), m.replies(), m.quotes(), m.score());
+            case REPOST -> new Metrics(m.likes(), plus(m.reposts(), d), m.replies(), m.quotes(), m.score());
+            case REPLY -> new Metrics(m.likes(), m.reposts(), plus(m.replies(), d), m.quotes(), m.score());
+            case QUOTE -> new Metrics(m.likes(), m.reposts(), m.replies(), plus(m.quotes(), d), m.score());
+            case VOTE -> new Metrics(m.likes(), m.reposts(), m.replies(), m.quotes(), plus(m.score(), d));
+        });
+    }
+
+    private static Long plus(Long counter, long d) {
+        return counter == null ? null : counter + d;
+    }
+
+    private static void registerCleanup(Context ctx, long atMillis) {
+        long rounded = Math.floorDiv(atMillis + TIMER_GRANULARITY_MILLIS - 1, TIMER_GRANULARITY_MILLIS)
+                * TIMER_GRANULARITY_MILLIS;
+        ctx.timerService().registerEventTimeTimer(rounded);
+    }
+
+    static String authorKey(String platform, String authorId) {
+        return authorId == null ? null : platform + "|" + authorId;
+    }
+
+    static String text(String text) {
+        if (text == null || text.length() <= IndexedPost.MAX_TEXT_CHARS) {
+            return text;
+        }
+        int end = IndexedPost.MAX_TEXT_CHARS;
+        return text.substring(0, Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end) + "…";
+    }
+
+    static String snippet(String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text.strip();
+        if (t.length() <= SNIPPET_CHARS) {
+            return t;
+        }
+        int end = SNIPPET_CHARS;
+        if (Character.isHighSurrogate(t.charAt(end - 1))) {
+            end--; // never cut a character in half
+        }
+        return t.substring(0, end) + "…";
+    }
+}

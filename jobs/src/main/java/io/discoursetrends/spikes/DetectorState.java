@@ -1,0 +1,154 @@
+package io.discoursetrends.spikes;
+
+import java.util.Arrays;
+
+/**
+ * Everything the detector remembers about one key: a fixed set of primitives and two small primitive arrays
+ * (24 + 7 doubles; about 500 bytes in all), whatever the key's history. A Flink POJO (public class, public no-arg
+ * constructor, public fields of primitive and primitive-array types only), so Flink's PojoSerializer stores it
+ * without Kryo; adding a field later is a compatible schema change for that serializer.
+ *
+ * <p>Only {@link SpikeDetector} writes it. The fields are public for Flink, not for callers: read what a
+ * bucket did from the returned {@link Step}. {@link #bucketsSeen} and {@link #lastBucketStartMillis} tell the
+ * operator when a key was last active, so it can clear the state of idle keys
+ * ({@link SpikeDetector#isIdle}).
+ */
+public class DetectorState {
+    public static final int HOURS = 24;
+    public static final int DAYS = 7;
+
+    /** Buckets observed, including the empty buckets of gaps. 0: nothing seen yet, every other field unset. */
+    public long bucketsSeen;
+    /** Start of the last bucket observed (epoch millis). */
+    public long lastBucketStartMillis;
+    /** Start of the first bucket observed (epoch millis): how many days the rhythm has had to learn from. */
+    public long firstBucketStartMillis;
+
+    /** The deseasonalised level: expected count = level x hourFactors[hour] x dayFactors[day]. */
+    public double level;
+    /** Hour-of-day factors (UTC), mean 1: the profile's values at the centre of each hour, linear in between. */
+    public double[] hourFactors;
+    /** Day-of-week factors (UTC, Monday first), mean 1. */
+    public double[] dayFactors;
+    /** Robust scale of the residuals on the variance-stabilised scale: 1 for Poisson noise, more if overdispersed. */
+    public double noiseScale;
+    /** Long-run mean of the squared positive scores (in noise units): 0.5 for Gaussian noise, more for a bursty key. */
+    public double burstiness;
+
+    /** Evidence of an abrupt burst (CUSUM of scores with the large slack); 0 when there is none. */
+    public double burstEvidence;
+    /** Evidence of a sustained rise (CUSUM of scores with the small slack); 0 when there is none. */
+    public double sustainedEvidence;
+    /** Start of the first bucket of the current run of evidence (the burst's start), valid while either is > 0. */
+    public long runStartMillis;
+    /** Baseline at the start of the current run. */
+    public double runBaseline;
+    /** The burstiness factor when the current run started: scores within the run and its spike divide by it. */
+    public double runBurstinessFactor;
+    /** Start of the first bucket of the current abrupt burst, and the baseline then; valid while burstEvidence > 0. */
+    public long burstStartMillis;
+    public double burstBaseline;
+    /** Sum of the values of the current run's buckets. */
+    public double runVolume;
+    /** Sum of the baselines of the current run's buckets (each floored as for ratios). */
+    public double runExpected;
+    /** The highest value of the current run, the start of its bucket and its score. */
+    public double runPeak;
+    public long runPeakAtMillis;
+    public double runPeakScore;
+    /** Most unique authors seen in one bucket of the current run; -1 if the caller never said. */
+    public long runMaxAuthors;
+
+    /** A spike is open. The fields below describe it while it is, and the last one after it closed. */
+    public boolean open;
+    public long startedAtMillis;
+    public double baselineAtStart;
+    public double peak;
+    public long peakAtMillis;
+    public double peakScore;
+    /** Consecutive buckets near the baseline while open. */
+    public int quietBuckets;
+    /** No spike opens before this time (epoch millis): the cooldown after the last one closed. */
+    public long cooldownUntilMillis;
+
+    public DetectorState() {
+        hourFactors = new double[HOURS];
+        dayFactors = new double[DAYS];
+        Arrays.fill(hourFactors, 1.0);
+        Arrays.fill(dayFactors, 1.0);
+        noiseScale = 1.0;
+        burstiness = 0.5;
+        runMaxAuthors = -1;
+        cooldownUntilMillis = Long.MIN_VALUE;
+    }
+
+    /** A deep copy: continuing the copy and the original with the same input gives the same steps. */
+    public DetectorState copy() {
+        DetectorState c = new DetectorState();
+        c.bucketsSeen = bucketsSeen;
+        c.lastBucketStartMillis = lastBucketStartMillis;
+        c.firstBucketStartMillis = firstBucketStartMillis;
+        c.level = level;
+        c.hourFactors = hourFactors.clone();
+        c.dayFactors = dayFactors.clone();
+        c.noiseScale = noiseScale;
+        c.burstiness = burstiness;
+        c.burstEvidence = burstEvidence;
+        c.sustainedEvidence = sustainedEvidence;
+        c.runStartMillis = runStartMillis;
+        c.runBaseline = runBaseline;
+        c.runBurstinessFactor = runBurstinessFactor;
+        c.burstStartMillis = burstStartMillis;
+        c.burstBaseline = burstBaseline;
+        c.runVolume = runVolume;
+        c.runExpected = runExpected;
+        c.runPeak = runPeak;
+        c.runPeakAtMillis = runPeakAtMillis;
+        c.runPeakScore = runPeakScore;
+        c.runMaxAuthors = runMaxAuthors;
+        c.open = open;
+        c.startedAtMillis = startedAtMillis;
+        c.baselineAtStart = baselineAtStart;
+        c.peak = peak;
+        c.peakAtMillis = peakAtMillis;
+        c.peakScore = peakScore;
+        c.quietBuckets = quietBuckets;
+        c.cooldownUntilMillis = cooldownUntilMillis;
+        return c;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DetectorState s && bucketsSeen == s.bucketsSeen
+                && lastBucketStartMillis == s.lastBucketStartMillis
+                && firstBucketStartMillis == s.firstBucketStartMillis && Double.compare(level, s.level) == 0
+                && Arrays.equals(hourFactors, s.hourFactors) && Arrays.equals(dayFactors, s.dayFactors)
+                && Double.compare(noiseScale, s.noiseScale) == 0 && Double.compare(burstiness, s.burstiness) == 0
+                && Double.compare(burstEvidence, s.burstEvidence) == 0
+                && Double.compare(sustainedEvidence, s.sustainedEvidence) == 0 && runStartMillis == s.runStartMillis
+                && Double.compare(runBaseline, s.runBaseline) == 0
+                && Double.compare(runBurstinessFactor, s.runBurstinessFactor) == 0
+                && burstStartMillis == s.burstStartMillis
+                && Double.compare(burstBaseline, s.burstBaseline) == 0 && Double.compare(runVolume, s.runVolume) == 0
+                && Double.compare(runExpected, s.runExpected) == 0 && Double.compare(runPeak, s.runPeak) == 0
+                && runPeakAtMillis == s.runPeakAtMillis && Double.compare(runPeakScore, s.runPeakScore) == 0
+                && runMaxAuthors == s.runMaxAuthors
+                && open == s.open && startedAtMillis == s.startedAtMillis
+                && Double.compare(baselineAtStart, s.baselineAtStart) == 0 && Double.compare(peak, s.peak) == 0
+                && peakAtMillis == s.peakAtMillis && Double.compare(peakScore, s.peakScore) == 0
+                && quietBuckets == s.quietBuckets && cooldownUntilMillis == s.cooldownUntilMillis;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(bucketsSeen) * 31 + Long.hashCode(lastBucketStartMillis);
+    }
+
+    @Override
+    public String toString() {
+        return "DetectorState[seen=" + bucketsSeen + " last=" + lastBucketStartMillis + " level=" + level
+                + " noise=" + noiseScale + " burstiness=" + burstiness + " evidence=" + burstEvidence + "/"
+                + sustainedEvidence + (open ? " open since " + startedAtMillis + " peak=" + peak + "@"
+                + peakAtMillis : "") + "]";
+    }
+}

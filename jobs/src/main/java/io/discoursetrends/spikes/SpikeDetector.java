@@ -1,0 +1,419 @@
+package io.discoursetrends.spikes;
+
+import java.io.Serializable;
+
+/**
+ * Finds spikes in one key's series of bucket counts, one bucket at a time, in constant memory per key
+ * ({@link DetectorState}). The streaming job runs it per (topic, platform) key over its buckets; the
+ * {@code detect} command runs the very same code over a CSV series. docs/spikes.md has the reasoning and the
+ * measured quality.
+ *
+ * <p>For each bucket:
+ * <ol>
+ *   <li><b>Baseline</b>: the expected count is {@code level x hourFactor[hour of day] x dayFactor[day of week]}
+ *       (UTC). The level is an exponentially weighted mean of the deseasonalised counts; the factors are
+ *       exponentially weighted means of each hour's and each day's ratio to the level, kept at mean 1. They learn
+ *       from values clipped at {@value #CLIP} noise units around the baseline (a Huber-style robust mean), so a
+ *       burst barely moves them while a lasting change of level (drift) is followed within a few half-lives.</li>
+ *   <li><b>Score</b>: counts are compared on the variance-stabilised scale {@code 2 sqrt(x + 3/8)} (Anscombe),
+ *       where Poisson noise has unit variance whatever the count. The difference is divided by the key's noise
+ *       (a robust scale of its own residuals, never below Poisson's) and by its burstiness (how often and how far
+ *       it usually bursts, over {@code burstinessHalfLife}; 1 for a key without routine bursts). So 5 posts
+ *       against a baseline of 1 and 140 against 100 score about the same, noisy keys need more to score high, and
+ *       a key that bursts every day needs a bigger burst than a quiet one.</li>
+ *   <li><b>Evidence</b>: two one-sided CUSUMs, {@code e = max(0, e + score - slack)}: one with a large slack for
+ *       abrupt bursts (a single bucket opens a spike only if it scores {@code burstSlack + burstThreshold} or more,
+ *       while two or three strongly elevated buckets in a row do), one with a small slack for sustained rises
+ *       that no single bucket reveals. Both reset once the series is back.</li>
+ *   <li><b>Lifecycle</b>: a spike OPENS when either evidence reaches its threshold, the key is warm, it is not
+ *       cooling down, and the burst so far holds at least {@code minVolume} items, {@code minRatio} times what the
+ *       baseline expected over the same buckets, and (when known) a bucket with {@code minUniqueAuthors}
+ *       authors. Every later bucket UPDATEs it (peak tracked); after {@code closeAfterBuckets} buckets in a row
+ *       scoring under {@code closeScore} it CLOSEs, and no new spike opens for {@code cooldown}. The noise learns
+ *       only from ordinary buckets (within {@value #OUTLIER} noise units, no spike open); level and rhythm learn
+ *       from every bucket, clipped, so a peak that returns every afternoon becomes rhythm within days and even a
+ *       permanent jump of level ends its spike eventually.</li>
+ * </ol>
+ *
+ * <p><b>Determinism.</b> {@link #update} is a pure function of (settings, state, input): a state restored from a
+ * checkpoint, or {@link DetectorState#copy() copied}, continues exactly as the original would. Missing buckets
+ * between two updates are zero counts and are replayed as such (the job only emits buckets that had events);
+ * a bucket at or before the last one seen is ignored (the state is unchanged). An instance caches rates
+ * derived from the bucket size, so it is not thread-safe: use one per operator instance (Flink's model).
+ */
+public final class SpikeDetector implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Peak ratios (peak / baseline at the start) at which a spike's severity is MEDIUM and HIGH. */
+    public static final double MEDIUM_RATIO = 3;
+    public static final double HIGH_RATIO = 10;
+    /** Baselines below this are taken as this for ratios (a ratio to zero says nothing). */
+    public static final double RATIO_FLOOR = 0.1;
+    /** Values further than this many noise units from the baseline are clipped before level and rhythm learn. */
+    static final double CLIP = 3.0;
+    /** Buckets this many noise units or more from the baseline are outliers: the noise does not learn from them. */
+    static final double OUTLIER = 3.0;
+    /** Scores above this count as this in the burstiness estimate: one huge event must not mute a key for weeks. */
+    static final double BURSTINESS_CAP = 20;
+    /** The mean absolute deviation of a standard normal variable is this fraction of its standard deviation. */
+    private static final double MEAN_ABS_TO_SD = Math.sqrt(Math.PI / 2);
+    /** Gaps up to this many buckets are replayed bucket by bucket; beyond, the level just decays (cost bound). */
+    static final int MAX_REPLAYED_GAP = 2_880;
+    private static final double MIN_FACTOR = 0.02;
+    private static final double MAX_FACTOR = 50;
+    private static final double ANSCOMBE = 0.375;
+    private static final long HOUR = 3_600_000L;
+    private static final long DAY = 24 * HOUR;
+    private static final long WEEK = 7 * DAY;
+
+    private final DetectorSettings settings;
+    private final long cooldownMillis;
+
+    // Per-update rates for the last bucket size seen; recomputed when it changes (never, in practice).
+    private transient long ratesForBucketMillis;
+    private transient double levelRate;
+    private transient double hourRate;
+    private transient double dayRate;
+    private transient double noiseRate;
+    private transient double burstinessRate;
+
+    public SpikeDetector(DetectorSettings settings) {
+        if (settings == null) {
+            throw new IllegalArgumentException("settings must not be null");
+        }
+        this.settings = settings;
+        this.cooldownMillis = settings.cooldown().toMillis();
+    }
+
+    public DetectorSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Feeds one bucket of one key.
+     *
+     * @param state the key's state, updated in place (a new {@link DetectorState} for a new key)
+     * @param bucketStartMillis the bucket's start, epoch millis; buckets must come in increasing order
+     * @param bucketMillis the bucket size (the same for every call of a key)
+     * @param value the bucket's count (posts, engagement, ...), >= 0
+     * @param uniqueAuthors the bucket's unique authors, or -1 if unknown (then {@code minUniqueAuthors} is not
+     *     checked)
+     * @return what happened at this bucket
+     * @throws IllegalArgumentException on a bucket size <= 0 or a value that is negative or not finite
+     */
+    public Step update(DetectorState state, long bucketStartMillis, long bucketMillis, double value,
+            long uniqueAuthors) {
+        if (bucketMillis <= 0) {
+            throw new IllegalArgumentException("bucketMillis must be > 0, got " + bucketMillis);
+        }
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("value must be a finite number >= 0, got " + value);
+        }
+        rates(bucketMillis);
+        if (state.bucketsSeen == 0) {
+            state.firstBucketStartMillis = bucketStartMillis;
+            state.level = value;
+        } else {
+            if (bucketStartMillis <= state.lastBucketStartMillis) {
+                return stale(state, bucketStartMillis, bucketMillis, value);
+            }
+            long missing = (bucketStartMillis - state.lastBucketStartMillis) / bucketMillis - 1;
+            if (missing > 0) {
+                long closedAt = replayGap(state, bucketMillis, missing);
+                if (closedAt != -1) {
+                    // The spike ended during the gap: report it now. This bucket may not open a new one (it would
+                    // need both transitions in one step); the evidence it adds still counts for the next bucket.
+                    Step s = observe(state, bucketStartMillis, bucketMillis, value, uniqueAuthors, false);
+                    return step(state, value, s.score(), s.baseline(), Transition.CLOSE, closedAt);
+                }
+            }
+        }
+        return observe(state, bucketStartMillis, bucketMillis, value, uniqueAuthors, true);
+    }
+
+    /**
+     * True when the key has had no bucket for at least {@code idleMillis} before {@code nowMillis}: its state can
+     * be cleared. (To close an open spike of a key that fell silent, feed it an empty bucket instead:
+     * {@code update(state, t, bucketMillis, 0, 0)} replays the silence and reports the CLOSE.)
+     */
+    public static boolean isIdle(DetectorState state, long nowMillis, long idleMillis) {
+        return state.bucketsSeen == 0 || nowMillis - state.lastBucketStartMillis >= idleMillis;
+    }
+
+    /** Zero buckets for the gap; returns the end time of a spike that closed in it, or -1. */
+    private long replayGap(DetectorState state, long bucketMillis, long missing) {
+        long start = state.lastBucketStartMillis;
+        long replayed = Math.min(missing, MAX_REPLAYED_GAP);
+        long closedAt = -1;
+        for (long i = 1; i <= replayed; i++) {
+            Step s = observe(state, start + i * bucketMillis, bucketMillis, 0, 0, true);
+            if (s.transition() == Transition.CLOSE) {
+                closedAt = s.endedAtMillis();
+            }
+        }
+        if (missing > replayed) {
+            // A key silent for this long is long back at its baseline; only the level keeps decaying, as zero
+            // counts would make it (the rhythm and noise estimates keep what they had).
+            long rest = missing - replayed;
+            state.level *= Math.pow(1 - levelRate, (double) rest);
+            state.burstiness *= Math.pow(1 - burstinessRate, (double) rest);
+            state.bucketsSeen += rest;
+            state.lastBucketStartMillis = start + missing * bucketMillis;
+        }
+        return closedAt;
+    }
+
+    private Step observe(DetectorState st, long t, long bucketMillis, double value, long authors, boolean mayOpen) {
+        final DetectorSettings s = settings;
+        // The hour-of-day profile is piecewise linear between the centres of the hours, read at the bucket's
+        // centre: a rise at 13:30 is half in hour 13's factor and half in hour 14's, not a step at 14:00.
+        double position = (double) Math.floorMod(t + bucketMillis / 2, DAY) / HOUR - 0.5;
+        int below = (int) Math.floor(position);
+        double w = position - below;
+        int hourA = Math.floorMod(below, 24);
+        int hourB = hourA == 23 ? 0 : hourA + 1;
+        int day = dayOfWeek(t);
+        double hf = (1 - w) * st.hourFactors[hourA] + w * st.hourFactors[hourB];
+        double df = st.dayFactors[day];
+        double baseline = st.level * hf * df;
+        double sigma = Math.max(1.0, st.noiseScale);
+        double rootBase = Math.sqrt(baseline + ANSCOMBE);
+        double rawScore = 2 * (Math.sqrt(value + ANSCOMBE) - rootBase);
+        double noiseScore = rawScore / sigma;
+        // Within a burst the key is judged by the burstiness it had before: its own rise must not raise the bar.
+        double factor = inRun(st) ? st.runBurstinessFactor : burstinessFactor(st);
+        double score = noiseScore / factor;
+        boolean warm = st.bucketsSeen >= s.warmupBuckets();
+
+        Transition transition = Transition.NONE;
+        long endedAt = -1;
+        if (st.open) {
+            transition = Transition.UPDATE;
+            if (value > st.peak) {
+                st.peak = value;
+                st.peakAtMillis = t;
+            }
+            st.peakScore = Math.max(st.peakScore, score);
+            if (score < s.closeScore()) {
+                st.quietBuckets++;
+                if (st.quietBuckets >= s.closeAfterBuckets()) {
+                    transition = Transition.CLOSE;
+                    endedAt = t - (long) (st.quietBuckets - 1) * bucketMillis;
+                    st.open = false;
+                    st.cooldownUntilMillis = t + bucketMillis + cooldownMillis;
+                    resetRun(st);
+                }
+            } else {
+                st.quietBuckets = 0;
+            }
+        } else if (!warm || t < st.cooldownUntilMillis) {
+            resetRun(st);
+        } else {
+            double burst = Math.max(0, st.burstEvidence + score - s.burstSlack());
+            double sustained = Math.max(0, st.sustainedEvidence + score - s.sustainedSlack());
+            if (burst == 0 && sustained == 0) {
+                resetRun(st);
+            } else {
+                if (st.burstEvidence == 0 && st.sustainedEvidence == 0) {
+                    st.runStartMillis = t;
+                    st.runBaseline = baseline;
+                    st.runBurstinessFactor = factor;
+                    st.runPeak = -1;
+                }
+                if (st.burstEvidence == 0 && burst > 0) {
+                    st.burstStartMillis = t;
+                    st.burstBaseline = baseline;
+                }
+                st.burstEvidence = burst;
+                st.sustainedEvidence = sustained;
+                st.runVolume += value;
+                st.runExpected += Math.max(baseline, RATIO_FLOOR);
+                if (value > st.runPeak) {
+                    st.runPeak = value;
+                    st.runPeakAtMillis = t;
+                    st.runPeakScore = score;
+                }
+                if (authors > st.runMaxAuthors) {
+                    st.runMaxAuthors = authors;
+                }
+                if (burst >= s.burstThreshold() || sustained >= s.sustainedThreshold()) {
+                    boolean enough = st.runVolume >= s.minVolume()
+                            && st.runVolume >= s.minRatio() * st.runExpected
+                            && (st.runMaxAuthors < 0 || st.runMaxAuthors >= s.minUniqueAuthors());
+                    if (enough && mayOpen) {
+                        transition = Transition.OPEN;
+                        st.open = true;
+                        // An abrupt burst started with its first burst-sized bucket; a sustained rise when the
+                        // evidence of it began (the CUSUM's estimate of the change point).
+                        boolean abrupt = burst >= s.burstThreshold();
+                        st.startedAtMillis = abrupt ? st.burstStartMillis : st.runStartMillis;
+                        st.baselineAtStart = abrupt ? st.burstBaseline : st.runBaseline;
+                        // The peak may have come before the bucket that confirmed the burst.
+                        st.peak = st.runPeak;
+                        st.peakAtMillis = st.runPeakAtMillis;
+                        st.peakScore = Math.max(st.runPeakScore, score);
+                        st.quietBuckets = 0;
+                    } else {
+                        // Held back (too few items or authors, too small a ratio): keep the evidence at the
+                        // threshold rather than let it grow without bound, so a later bucket must still be elevated.
+                        st.burstEvidence = Math.min(burst, s.burstThreshold());
+                        st.sustainedEvidence = Math.min(sustained, s.sustainedThreshold());
+                    }
+                }
+            }
+        }
+
+        learn(st, t, bucketMillis, value, rootBase, rawScore, noiseScore, sigma, hourA, hourB, w, day, hf, df);
+        st.bucketsSeen++;
+        st.lastBucketStartMillis = t;
+        return step(st, value, score, baseline, transition, endedAt);
+    }
+
+    /**
+     * Updates the estimates from this bucket: level and rhythm from its value clipped near the baseline, the
+     * burstiness from its score (bursts are what it measures), the noise only if it is an ordinary bucket.
+     */
+    private void learn(DetectorState st, long t, long bucketMillis, double value, double rootBase, double rawScore,
+            double noiseScore, double sigma, int hourA, int hourB, double w, int day, double hf, double df) {
+        double half = CLIP * sigma / 2;
+        double hi = square(rootBase + half) - ANSCOMBE;
+        double lo = rootBase > half ? square(rootBase - half) - ANSCOMBE : 0;
+        double x = value > hi ? hi : value < lo ? lo : value;
+        long n = st.bucketsSeen;
+        double levelOld = st.level;
+        // A running mean at first, then exponential weighting: a new key finds its level in a few buckets.
+        double a = Math.max(levelRate, 1.0 / (n + 1));
+        st.level = levelOld + a * (x / (hf * df) - levelOld);
+
+        double positive = noiseScore > 0 ? Math.min(noiseScore, BURSTINESS_CAP) : 0;
+        st.burstiness += burstinessRate * (positive * positive - st.burstiness);
+
+        if (n == 0) {
+            return;
+        }
+        // The rhythm learns from every bucket, clipped like the level, spikes included: a peak that comes back
+        // every afternoon is learned within days, while one burst moves an hour's factor only a little.
+        if (levelOld > 1e-9 && (hourRate > 0 || dayRate > 0)) {
+            if (hourRate > 0) {
+                // Each hour is seen once a day: over the first days learn faster (a day's weight 2/(d+1) on day d,
+                // until the half-life takes over), so a new key knows its daily rhythm after a day or two.
+                double days = (double) (t - st.firstBucketStartMillis) / DAY;
+                double ah = Math.max(hourRate, Math.min(0.5, 2.0 * bucketMillis / HOUR / (days + 1)));
+                double error = clampFactor(x / (levelOld * df)) - hf;
+                st.hourFactors[hourA] += ah * (1 - w) * error;
+                st.hourFactors[hourB] += ah * w * error;
+            }
+            if (dayRate > 0) {
+                st.dayFactors[day] = df + dayRate * (clampFactor(x / (levelOld * hf)) - df);
+            }
+            renormalise(st);
+        }
+        // The noise is what ordinary buckets scatter: outliers are left to the burstiness estimate.
+        if (st.open || Math.abs(noiseScore) >= OUTLIER) {
+            return;
+        }
+        double an = Math.max(noiseRate, 1.0 / (n + 1));
+        st.noiseScale += an * (Math.abs(rawScore) * MEAN_ABS_TO_SD - st.noiseScale);
+    }
+
+    /** Keeps each set of factors at mean 1, moving the difference into the level (no baseline changes). */
+    private static void renormalise(DetectorState st) {
+        double hSum = 0;
+        for (double f : st.hourFactors) {
+            hSum += f;
+        }
+        double dSum = 0;
+        for (double f : st.dayFactors) {
+            dSum += f;
+        }
+        double hMean = hSum / DetectorState.HOURS;
+        double dMean = dSum / DetectorState.DAYS;
+        double hInv = 1 / hMean;
+        double dInv = 1 / dMean;
+        for (int i = 0; i < DetectorState.HOURS; i++) {
+            st.hourFactors[i] = Math.max(MIN_FACTOR, st.hourFactors[i] * hInv);
+        }
+        for (int i = 0; i < DetectorState.DAYS; i++) {
+            st.dayFactors[i] = Math.max(MIN_FACTOR, st.dayFactors[i] * dInv);
+        }
+        st.level *= hMean * dMean;
+    }
+
+    /** 1 for a key whose scores are Gaussian noise; sqrt(2 E[max(score, 0)^2]) when it bursts more than that. */
+    private static double burstinessFactor(DetectorState st) {
+        return Math.max(1.0, Math.sqrt(2 * st.burstiness));
+    }
+
+    private static boolean inRun(DetectorState st) {
+        return st.open || st.burstEvidence > 0 || st.sustainedEvidence > 0;
+    }
+
+    /** 0 = Monday (1970-01-01, day 0 of the epoch, was a Thursday). */
+    static int dayOfWeek(long t) {
+        return (int) Math.floorMod(Math.floorDiv(t, DAY) + 3, 7L);
+    }
+
+    private static double clampFactor(double factor) {
+        return factor < MIN_FACTOR ? MIN_FACTOR : factor > MAX_FACTOR ? MAX_FACTOR : factor;
+    }
+
+    private static double square(double v) {
+        return v * v;
+    }
+
+    private static void resetRun(DetectorState st) {
+        st.burstEvidence = 0;
+        st.sustainedEvidence = 0;
+        st.runVolume = 0;
+        st.runExpected = 0;
+        st.runPeak = 0;
+        st.runPeakAtMillis = 0;
+        st.runPeakScore = 0;
+        st.runMaxAuthors = -1;
+    }
+
+    private Step step(DetectorState st, double value, double score, double baseline, Transition transition,
+            long endedAt) {
+        double ratio = value / Math.max(baseline, RATIO_FLOOR);
+        double evidence = Math.max(st.burstEvidence / settings.burstThreshold(),
+                st.sustainedEvidence / settings.sustainedThreshold());
+        if (transition == Transition.NONE) {
+            return new Step(value, score, evidence, baseline, ratio, transition, -1, 0, 0, -1, 0, 0, -1,
+                    Severity.NONE);
+        }
+        double peakRatio = st.peak / Math.max(st.baselineAtStart, RATIO_FLOOR);
+        return new Step(value, score, evidence, baseline, ratio, transition, st.startedAtMillis, st.baselineAtStart,
+                st.peak, st.peakAtMillis, st.peakScore, peakRatio, endedAt, Severity.ofPeakRatio(peakRatio));
+    }
+
+    /** The step for a bucket that changed nothing: it came at or before the last one. */
+    private Step stale(DetectorState st, long t, long bucketMillis, double value) {
+        double position = (double) Math.floorMod(t + bucketMillis / 2, DAY) / HOUR - 0.5;
+        int below = (int) Math.floor(position);
+        double w = position - below;
+        int hourA = Math.floorMod(below, 24);
+        double hf = (1 - w) * st.hourFactors[hourA] + w * st.hourFactors[hourA == 23 ? 0 : hourA + 1];
+        double baseline = st.level * hf * st.dayFactors[dayOfWeek(t)];
+        double score = 2 * (Math.sqrt(value + ANSCOMBE) - Math.sqrt(baseline + ANSCOMBE))
+                / Math.max(1.0, st.noiseScale) / (inRun(st) ? st.runBurstinessFactor : burstinessFactor(st));
+        return step(st, value, score, baseline, st.open ? Transition.UPDATE : Transition.NONE, -1);
+    }
+
+    private void rates(long bucketMillis) {
+        if (bucketMillis == ratesForBucketMillis) {
+            return;
+        }
+        levelRate = rate(bucketMillis, settings.baselineHalfLife().toMillis());
+        // The hour-of-day factors see each hour once a day: their half-life counts only that hour's time.
+        hourRate = bucketMillis >= DAY ? 0 : rate(bucketMillis, settings.dailyHalfLife().toMillis() / 24.0);
+        dayRate = bucketMillis >= WEEK ? 0 : rate(bucketMillis, settings.weeklyHalfLife().toMillis() / 7.0);
+        noiseRate = rate(bucketMillis, settings.noiseHalfLife().toMillis());
+        burstinessRate = rate(bucketMillis, settings.burstinessHalfLife().toMillis());
+        ratesForBucketMillis = bucketMillis;
+    }
+
+    /** The weight of one new observation for an exponential mean with this half-life. */
+    private static double rate(long bucketMillis, double halfLifeMillis) {
+        return 1 - Math.pow(0.5, bucketMillis / halfLifeMillis);
+    }
+}

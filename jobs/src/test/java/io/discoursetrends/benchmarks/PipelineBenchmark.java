@@ -1,0 +1,490 @@
+package io.discoursetrends.benchmarks;
+
+import io.discoursetrends.buckets.TrendBucket;
+import io.discoursetrends.classify.Classification;
+import io.discoursetrends.classify.ClassifiedEvent;
+import io.discoursetrends.classify.CompiledTaxonomy;
+import io.discoursetrends.classify.Taxonomy;
+import io.discoursetrends.classify.TaxonomyUpdate;
+import io.discoursetrends.engagement.AttributedEvent;
+import io.discoursetrends.job.DiscourseTrendsJob;
+import io.discoursetrends.job.JobOptions;
+import io.discoursetrends.job.JobSinks;
+import io.discoursetrends.job.JobSources;
+import io.discoursetrends.kafka.EventTimeWatermarks;
+import io.discoursetrends.model.CanonicalEvent;
+import io.discoursetrends.model.DeadLetter;
+import io.discoursetrends.model.Platform;
+import io.discoursetrends.model.SourceEnvelope;
+import io.discoursetrends.normalize.NormalizeResult;
+import io.discoursetrends.normalize.Normalizer;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.apache.flink.test.util.MiniClusterWithClientResource;
+import org.apache.flink.util.Collector;
+
+/**
+ * End-to-end throughput in events per CPU-second, on a realistic mix, for the stages of the job, each as a
+ * ratio to the baseline of the same run (normalizing alone):
+ *
+ * <ol>
+ *   <li>{@code normalize}: raw bytes to canonical events, in a plain loop on one thread (what the Kafka
+ *       source's deserializer does per record);</li>
+ *   <li>{@code normalize + classify}: the same plus {@link CompiledTaxonomy#classify} of every post, as
+ *       {@code ClassifyPosts} does;</li>
+ *   <li>{@code Flink: normalize only}: an in-memory source of the raw bytes, normalized and watermarked as in
+ *       the Kafka source, into a discarding sink, on a MiniCluster at parallelism 1: Flink's own floor;</li>
+ *   <li>{@code Flink: full topology}: the same source in front of {@link DiscourseTrendsJob#build} (split
+ *       dead letters, classify, dedup and attribution, fan-out, topic buckets) with discarding sinks;</li>
+ *   <li>the last two stages again with a dense taxonomy ({@code synthetic-2000}: about 8 topics per post),
+ *       to show what the fan-out into one bucket key per topic costs.</li>
+ * </ol>
+ *
+ * <p>"Events" are the canonical events normalization produces (posts and engagement events; a Bluesky reply
+ * is both), the unit every later operator counts in. CPU is the whole process's
+ * ({@link com.sun.management.OperatingSystemMXBean#getProcessCpuTime()}): JIT, GC and Flink's own threads
+ * included, which is what a deployment pays for. Rounds interleave the stages, so drift (thermal, noisy
+ * neighbours) affects them alike; the first {@code --warmup-rounds} are not reported, the rest report their
+ * median (and range). One MiniCluster serves all Flink runs, so its start-up is not counted; each job's
+ * submission and deployment are. No checkpoints are taken.
+ *
+ * <p>Run: see docs/benchmarks.md. Options: {@code --records=N} (default 300000), {@code --rounds=N} (5),
+ * {@code --warmup-rounds=N} (1), {@code --events-per-second=N} (1000: the event-time density, which sets
+ * how many bucket keys are open at once), {@code --dense=false} to skip the dense-taxonomy stages,
+ * {@code --only=TEXT} to run only the stages whose name contains TEXT (e.g. under a profiler),
+ * {@code --object-reuse=true} to try Flink's {@code pipeline.object-reuse} (the job does not set it).
+ */
+public final class PipelineBenchmark {
+    private static final String REALISTIC = "default+multiword-2000";
+    private static final String DENSE = "synthetic-2000";
+
+    /** Raw inputs by run id: Flink serializes the source function, the bytes stay here (one JVM). */
+    private static final Map<String, BenchmarkData.RawInput[]> INPUTS = new ConcurrentHashMap<>();
+    /** What the counting sinks saw, by sink id. */
+    private static final Map<String, AtomicLong> COUNTS = new ConcurrentHashMap<>();
+
+    private PipelineBenchmark() {}
+
+    /** Runs a stage's work once and returns the number of events it processed. */
+    @FunctionalInterface
+    private interface Work {
+        long run() throws Exception;
+    }
+
+    private record Stage(String name, Work work) {}
+
+    private record Sample(long events, double cpuSeconds, double wallSeconds) {
+        double rate() {
+            return events / cpuSeconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int records = intArg(args, "records", 300_000);
+        int rounds = intArg(args, "rounds", 5);
+        int warmups = intArg(args, "warmup-rounds", 1);
+        int eventsPerSecond = intArg(args, "events-per-second", 1_000);
+        boolean dense = Boolean.parseBoolean(arg(args, "dense", "true"));
+        String only = arg(args, "only", "");
+        objectReuse = Boolean.parseBoolean(arg(args, "object-reuse", "false"));
+
+        System.out.println("# PipelineBenchmark");
+        System.out.println("machine: " + BenchmarkData.machine());
+        System.out.printf(Locale.ROOT, "options: records=%d rounds=%d warmup-rounds=%d events-per-second=%d "
+                + "dense=%s only=%s object-reuse=%s%n", records, rounds, warmups, eventsPerSecond, dense, only,
+                objectReuse);
+
+        Duration span = Duration.ofSeconds(Math.max(1, records / eventsPerSecond));
+        List<BenchmarkData.RawInput> raw = BenchmarkData.mixedStream(records, span, BenchmarkData.SEED);
+        BenchmarkData.RawInput[] input = raw.toArray(BenchmarkData.RawInput[]::new);
+        String inputId = UUID.randomUUID().toString();
+        INPUTS.put(inputId, input);
+        Taxonomy realistic = BenchmarkData.taxonomy(REALISTIC, BenchmarkData.SEED);
+        Taxonomy denseTaxonomy = BenchmarkData.taxonomy(DENSE, BenchmarkData.SEED);
+        long events = describeInput(input, span, List.of(realistic, denseTaxonomy));
+
+        Configuration clusterConfig = new Configuration();
+        MiniClusterWithClientResource cluster = new MiniClusterWithClientResource(
+                new MiniClusterResourceConfiguration.Builder().setConfiguration(clusterConfig)
+                        .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+        cluster.before();
+        try {
+            List<Stage> stages = new ArrayList<>();
+            stages.add(new Stage("normalize", () -> normalizeLoop(input)));
+            stages.add(new Stage("normalize + classify", () -> classifyLoop(input, realistic)));
+            if (dense) {
+                stages.add(new Stage("normalize + classify (dense taxonomy)",
+                        () -> classifyLoop(input, denseTaxonomy)));
+            }
+            stages.add(new Stage("Flink: normalize only", () -> flinkNormalizeOnly(cluster, inputId, input.length)));
+            stages.add(new Stage("Flink: full topology", () -> flinkFullTopology(cluster, inputId, input.length,
+                    realistic)));
+            if (dense) {
+                stages.add(new Stage("Flink: full topology (dense taxonomy)", () -> flinkFullTopology(cluster, inputId,
+                        input.length, denseTaxonomy)));
+            }
+
+            stages.removeIf(s -> !s.name().contains(only));
+            Map<String, List<Sample>> samples = new LinkedHashMap<>();
+            for (int round = 0; round < warmups + rounds; round++) {
+                boolean warm = round >= warmups;
+                System.out.printf("%nround %d of %d%s%n", round + 1, warmups + rounds, warm ? "" : " (warm-up)");
+                for (Stage s : stages) {
+                    Sample sample = measure(s);
+                    if (sample.events() != events) {
+                        throw new IllegalStateException(s.name() + " processed " + sample.events()
+                                + " events, expected " + events);
+                    }
+                    System.out.printf(Locale.ROOT, "  %-40s %,12.0f events/CPU-s  (%.2f CPU-s, %.2f s wall)%s%n",
+                            s.name(), sample.rate(), sample.cpuSeconds(), sample.wallSeconds(),
+                            s.name().startsWith("Flink: full") ? ", " + lastBucketDocuments + " bucket documents"
+                                    : "");
+                    if (warm) {
+                        samples.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(sample);
+                    }
+                }
+            }
+            printTable(samples, events, rounds);
+            System.out.println("\nat the end: " + BenchmarkData.loadAverage());
+        } finally {
+            cluster.after();
+        }
+    }
+
+    private static Sample measure(Stage s) throws Exception {
+        System.gc(); // the previous stage's garbage is not this stage's cost
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        long n = s.work().run();
+        long wall1 = System.nanoTime();
+        long cpu1 = os.getProcessCpuTime();
+        return new Sample(n, (cpu1 - cpu0) / 1e9, (wall1 - wall0) / 1e9);
+    }
+
+    // --- the stages ----------------------------------------------------------------------------------
+
+    /** Normalizes every record as the Kafka source's deserializer does; returns the number of events. */
+    static long normalizeLoop(BenchmarkData.RawInput[] input) {
+        Map<Platform, Normalizer> normalizers = BenchmarkData.normalizers();
+        long events = 0;
+        long check = 0;
+        for (BenchmarkData.RawInput r : input) {
+            NormalizeResult result = normalizers.get(r.platform()).normalize(r.value());
+            for (CanonicalEvent e : result.events()) {
+                SourceEnvelope env = SourceEnvelope.of(e.observedAt(r.timestampMillis()));
+                check += env.event().createdAt().getNano();
+                events++;
+            }
+        }
+        blackhole(check);
+        return events;
+    }
+
+    /** Normalizes, then classifies every post as {@code ClassifyPosts} does. */
+    static long classifyLoop(BenchmarkData.RawInput[] input, Taxonomy taxonomy) {
+        Map<Platform, Normalizer> normalizers = BenchmarkData.normalizers();
+        CompiledTaxonomy compiled = CompiledTaxonomy.compile(taxonomy);
+        long events = 0;
+        long check = 0;
+        for (BenchmarkData.RawInput r : input) {
+            NormalizeResult result = normalizers.get(r.platform()).normalize(r.value());
+            for (CanonicalEvent e : result.events()) {
+                CanonicalEvent observed = e.observedAt(r.timestampMillis());
+                ClassifiedEvent c;
+                if (observed.isPost()) {
+                    Classification k = compiled.classify(observed.post());
+                    c = new ClassifiedEvent(observed, k.topics(), k.terms(), compiled.version());
+                } else {
+                    c = ClassifiedEvent.unclassified(observed);
+                }
+                check += c.topics().length + c.terms().length;
+                events++;
+            }
+        }
+        blackhole(check);
+        return events;
+    }
+
+    static long flinkNormalizeOnly(MiniClusterWithClientResource cluster, String inputId, int records)
+            throws Exception {
+        StreamExecutionEnvironment env = environment(cluster, baseConfig());
+        String sink = UUID.randomUUID().toString();
+        rawRecords(env, inputId, records, baseConfig(), null).sinkTo(new CountingSink<>(sink))
+                .name("discard").uid("discard");
+        env.execute("benchmark: normalize only");
+        return COUNTS.remove(sink).get();
+    }
+
+    static long flinkFullTopology(MiniClusterWithClientResource cluster, String inputId, int records,
+            Taxonomy taxonomy) throws Exception {
+        Configuration config = baseConfig();
+        StreamExecutionEnvironment env = environment(cluster, config);
+        TaxonomyUpdate initial = new TaxonomyUpdate(taxonomy.version(), taxonomy.source(), null,
+                BenchmarkData.START.toEpochMilli());
+        String run = UUID.randomUUID().toString();
+        String eventsId = run + "/events";
+        String bucketsId = run + "/buckets";
+        String lateId = run + "/late";
+        String deadId = run + "/dead";
+        DiscourseTrendsJob.build(env, config, new JobSources() {
+            @Override
+            public DataStream<SourceEnvelope> platformRecords(StreamExecutionEnvironment e) {
+                return rawRecords(e, inputId, records, config, eventsId);
+            }
+
+            @Override
+            public DataStream<TaxonomyUpdate> taxonomyUpdates(StreamExecutionEnvironment e) {
+                // No updates: the initial taxonomy stays in force. (An empty fromData fails in Flink 2.2.)
+                return e.fromData(initial).filter(u -> false);
+            }
+        }, new JobSinks() {
+            @Override
+            public Sink<TrendBucket> trendBuckets() {
+                return new CountingSink<>(bucketsId);
+            }
+
+            @Override
+            public Sink<TaxonomyUpdate> taxonomies() {
+                return new CountingSink<>(run + "/taxonomies");
+            }
+
+            @Override
+            public Sink<DeadLetter> deadLetters() {
+                return new CountingSink<>(deadId);
+            }
+
+            @Override
+            public Sink<AttributedEvent> lateEvents() {
+                return new CountingSink<>(lateId);
+            }
+        }, initial);
+        env.execute("benchmark: full topology");
+        long events = count(eventsId);
+        long late = count(lateId);
+        long dead = count(deadId);
+        long buckets = count(bucketsId);
+        COUNTS.keySet().removeIf(k -> k.startsWith(run));
+        if (late != 0 || dead != 0 || buckets == 0) {
+            throw new IllegalStateException("unexpected output: " + buckets + " bucket documents, " + late
+                    + " late events, " + dead + " dead letters");
+        }
+        lastBucketDocuments = buckets;
+        return events;
+    }
+
+    private static Configuration baseConfig() {
+        Configuration config = new Configuration();
+        config.set(PipelineOptions.GENERIC_TYPES, false); // a Kryo fallback would fail, not slow down, the run
+        config.set(PipelineOptions.OBJECT_REUSE, objectReuse);
+        return config;
+    }
+
+    private static StreamExecutionEnvironment environment(MiniClusterWithClientResource cluster, Configuration c) {
+        StreamExecutionEnvironment env = new TestStreamEnvironment(cluster.getMiniCluster(), c, 1, List.of(),
+                List.of());
+        env.setParallelism(1);
+        return env;
+    }
+
+    /**
+     * The raw records, normalized and watermarked as {@code Connectors} does with the Kafka source (there
+     * normalization runs inside the source; here in an operator chained to it, with no serialization between).
+     * Counts the events it emits under {@code countId}, when not null.
+     */
+    private static DataStream<SourceEnvelope> rawRecords(StreamExecutionEnvironment env, String inputId,
+            int records, Configuration config, String countId) {
+        return env.fromSequence(0, records - 1).name("raw records").uid("raw-records")
+                .flatMap(new Normalize(inputId, countId)).returns(TypeInformation.of(SourceEnvelope.class))
+                .name("normalize").uid("normalize")
+                .assignTimestampsAndWatermarks(EventTimeWatermarks.strategy(
+                        config.get(JobOptions.OUT_OF_ORDERNESS), Duration.ZERO))
+                .name("watermarks").uid("watermarks");
+    }
+
+    // --- operators and sinks -------------------------------------------------------------------------
+
+    /** Record index to normalized events, one normalizer per platform per instance. */
+    private static final class Normalize extends RichFlatMapFunction<Long, SourceEnvelope> {
+        private static final long serialVersionUID = 1L;
+        private final String inputId;
+        private final String countId;
+        private transient BenchmarkData.RawInput[] input;
+        private transient Map<Platform, Normalizer> normalizers;
+        private transient long emitted;
+
+        Normalize(String inputId, String countId) {
+            this.inputId = inputId;
+            this.countId = countId;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            input = INPUTS.get(inputId);
+            normalizers = new EnumMap<>(BenchmarkData.normalizers());
+        }
+
+        @Override
+        public void flatMap(Long index, Collector<SourceEnvelope> out) {
+            BenchmarkData.RawInput r = input[index.intValue()];
+            NormalizeResult result = normalizers.get(r.platform()).normalize(r.value());
+            for (CanonicalEvent e : result.events()) {
+                emitted++;
+                out.collect(SourceEnvelope.of(e.observedAt(r.timestampMillis())));
+            }
+        }
+
+        @Override
+        public void close() {
+            if (countId != null) {
+                counter(countId).addAndGet(emitted);
+            }
+        }
+    }
+
+    /** A Sink V2 that only counts: the benchmark measures the job, not an output system. */
+    private static final class CountingSink<T> implements Sink<T> {
+        private static final long serialVersionUID = 1L;
+        private final String id;
+
+        CountingSink(String id) {
+            this.id = id;
+            counter(id);
+        }
+
+        @Override
+        public SinkWriter<T> createWriter(WriterInitContext context) {
+            AtomicLong count = counter(id);
+            return new SinkWriter<>() {
+                @Override
+                public void write(T element, Context ctx) {
+                    count.incrementAndGet();
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+
+    private static AtomicLong counter(String id) {
+        return COUNTS.computeIfAbsent(id, k -> new AtomicLong());
+    }
+
+    private static long count(String id) {
+        AtomicLong c = COUNTS.get(id);
+        return c == null ? 0 : c.get();
+    }
+
+    // --- reporting -----------------------------------------------------------------------------------
+
+    /** Prints what the input is (not timed) and returns its number of canonical events. */
+    private static long describeInput(BenchmarkData.RawInput[] input, Duration span, List<Taxonomy> taxonomies) {
+        Map<Platform, long[]> perPlatform = new EnumMap<>(Platform.class); // records, bytes, events, posts
+        Map<Platform, Normalizer> normalizers = BenchmarkData.normalizers();
+        List<CompiledTaxonomy> compiled = taxonomies.stream().map(CompiledTaxonomy::compile).toList();
+        long[] topics = new long[taxonomies.size()];
+        long[] untopical = new long[taxonomies.size()];
+        long events = 0;
+        long posts = 0;
+        for (BenchmarkData.RawInput r : input) {
+            long[] c = perPlatform.computeIfAbsent(r.platform(), k -> new long[4]);
+            c[0]++;
+            c[1] += r.value().length;
+            for (CanonicalEvent e : normalizers.get(r.platform()).normalize(r.value()).events()) {
+                c[2]++;
+                events++;
+                if (e.isPost()) {
+                    c[3]++;
+                    posts++;
+                    for (int t = 0; t < compiled.size(); t++) {
+                        int n = compiled.get(t).classify(e.post()).topics().length;
+                        topics[t] += n;
+                        untopical[t] += n == 0 ? 1 : 0;
+                    }
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "input: %,d raw records over %s of event time -> %,d events (%,d posts)%n",
+                input.length, span, events, posts);
+        perPlatform.forEach((p, c) -> System.out.printf(Locale.ROOT,
+                "  %-10s %,9d records (%4.1f%%), %5d bytes on average, %,9d events, %,8d posts%n",
+                p.id(), c[0], 100.0 * c[0] / input.length, c[1] / c[0], c[2], c[3]));
+        for (int t = 0; t < taxonomies.size(); t++) {
+            System.out.printf(Locale.ROOT, "taxonomy %s: %s; %.2f topics per post, %.0f%% of posts in none%n",
+                    taxonomies.get(t).version(), taxonomies.get(t).summary(), (double) topics[t] / posts,
+                    100.0 * untopical[t] / posts);
+        }
+        return events;
+    }
+
+    private static void printTable(Map<String, List<Sample>> samples, long events, int rounds) {
+        System.out.printf("%nmedian of %d rounds (process CPU time; events = canonical events):%n%n", rounds);
+        System.out.println("| stage | events | CPU s | wall s | events per CPU-s | range | vs normalize |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        List<Sample> normalize = samples.get("normalize");
+        double baseline = normalize == null ? Double.NaN
+                : median(normalize.stream().mapToDouble(Sample::rate).sorted().toArray());
+        for (Map.Entry<String, List<Sample>> e : samples.entrySet()) {
+            List<Sample> s = e.getValue();
+            double[] rates = s.stream().mapToDouble(Sample::rate).sorted().toArray();
+            double rate = median(rates);
+            double cpu = median(s.stream().mapToDouble(Sample::cpuSeconds).sorted().toArray());
+            double wall = median(s.stream().mapToDouble(Sample::wallSeconds).sorted().toArray());
+            String ratio = Double.isNaN(baseline) ? "–" : String.format(Locale.ROOT, "%.2f×", rate / baseline);
+            System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %,.0f | %,.0f–%,.0f | %s |%n", e.getKey(),
+                    events, cpu, wall, rate, rates[0], rates[rates.length - 1], ratio);
+        }
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static volatile long sink;
+    /** Flink's pipeline.object-reuse for the Flink stages: off by default, as in the job's configuration. */
+    private static boolean objectReuse;
+    /** Bucket documents the last full-topology run wrote (printed with the round, as a sanity figure). */
+    private static volatile long lastBucketDocuments;
+
+    private static void blackhole(long v) {
+        sink += v; // keeps the loops' results observable, so the JIT cannot drop the work
+    }
+
+    private static String arg(String[] args, String name, String dflt) {
+        String prefix = "--" + name + "=";
+        return Arrays.stream(args).filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length()))
+                .reduce((a, b) -> b).orElse(dflt);
+    }
+
+    private static int intArg(String[] args, String name, int dflt) {
+        return Integer.parseInt(arg(args, name, Integer.toString(dflt)));
+    }
+}

@@ -1,0 +1,264 @@
+package io.discoursetrends.engagement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discoursetrends.classify.ClassifiedEvent;
+import io.discoursetrends.model.CanonicalEvent;
+import io.discoursetrends.model.Engagement;
+import io.discoursetrends.model.Metrics;
+import io.discoursetrends.model.Platform;
+import io.discoursetrends.model.Post;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Harness tests of dedup, attribution, snapshot deltas, bots and expiry, including state and timer cleanup. */
+class EngagementAttributionTest {
+    static final long T0 = Instant.parse("2026-05-25T14:00:00Z").toEpochMilli();
+    static final Duration POST_TTL = Duration.ofHours(2);
+    static final Duration DEDUP_TTL = Duration.ofHours(1);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, ClassifiedEvent, AttributedEvent> h;
+
+    @BeforeEach
+    void open() throws Exception {
+        h = harness();
+        h.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        h.close();
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ClassifiedEvent, AttributedEvent> harness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new EngagementAttribution(POST_TTL, DEDUP_TTL, true)), ClassifiedEvent::postKey, Types.STRING);
+    }
+
+    @Test
+    void shouldAttributeEngagementToTheTopicsOfItsPost() throws Exception {
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
+        process(like("l1", "p1", 10, "bob"));
+
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).kind()).isEqualTo(AttributedEvent.Kind.POST);
+        assertThat(out.get(0).topics()).containsExactly("ai-courts");
+        assertThat(out.get(0).authorKey()).isEqualTo("bluesky|alice");
+        assertThat(out.get(0).terms()).containsExactly("term-p1");
+        AttributedEvent like = out.get(1);
+        assertThat(like.kind()).isEqualTo(AttributedEvent.Kind.ENGAGEMENT);
+        assertThat(like.topics()).containsExactly("ai-courts");
+        assertThat(like.taxonomyVersion()).isEqualTo("v1");
+        assertThat(like.likes()).isEqualTo(1);
+        assertThat(like.timeMillis()).isEqualTo(T0 + 10_000);
+        assertThat(like.url()).isEqualTo("https://example.org/p1");
+        assertThat(like.unattributed()).isFalse();
+    }
+
+    @Test
+    void shouldCountADuplicatedPostOrEngagementOnce() throws Exception {
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
+        process(like("l1", "p1", 10, "bob"));
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
+        process(like("l1", "p1", 10, "bob"));
+
+        assertThat(h.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
+    void shouldHoldEngagementThatArrivesBeforeItsPostUntilThePostArrives() throws Exception {
+        process(like("l1", "p1", 10, "bob"));
+        assertThat(h.extractOutputValues()).isEmpty();
+        assertThat(h.numEventTimeTimers()).isEqualTo(2); // the wait for the post, the dedup expiry
+
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).extracting(AttributedEvent::kind)
+                .containsExactly(AttributedEvent.Kind.POST, AttributedEvent.Kind.ENGAGEMENT);
+        assertThat(out.get(1).topics()).containsExactly("ai-courts");
+
+        h.processWatermark(T0 + 20_000); // the wait ends: nothing is left pending, nothing more is emitted
+        assertThat(h.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
+    void shouldEmitEngagementOnAnUnknownPostAsUnattributedOnceTheWatermarkPassesIt() throws Exception {
+        process(like("l1", "never-seen", 10, "bob"));
+        h.processWatermark(T0 + 9_999);
+        assertThat(h.extractOutputValues()).isEmpty();
+
+        h.processWatermark(T0 + 10_000);
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).unattributed()).isTrue();
+        assertThat(out.get(0).topics()).isEmpty();
+        assertThat(out.get(0).likes()).isEqualTo(1);
+        assertThat(out.get(0).timeMillis()).isEqualTo(T0 + 10_000);
+    }
+
+    @Test
+    void shouldTurnCounterSnapshotsIntoDeltasAtTheTimeTheyWereObserved() throws Exception {
+        process(post(Platform.MASTODON, "m1", 0, "carol", false, new Metrics(5L, 2L, 1L, null, null), "ai-art"),
+                0);
+        process(post(Platform.MASTODON, "m1", 0, "carol", false, new Metrics(9L, 2L, 3L, null, null), "ai-art"),
+                T0 + 300_000);
+        process(post(Platform.MASTODON, "m1", 0, "carol", false, new Metrics(9L, 2L, 3L, null, null), "ai-art"),
+                T0 + 360_000); // nothing changed: no event
+        process(post(Platform.MASTODON, "m1", 0, "carol", false, new Metrics(8L, 2L, 3L, null, null), "ai-art"),
+                T0 + 420_000); // an unfavourite
+
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).hasSize(3);
+        assertThat(out.get(0).isPost()).isTrue(); // first sight: the counters are the base, not engagement
+        AttributedEvent delta = out.get(1);
+        assertThat(delta.timeMillis()).isEqualTo(T0 + 300_000);
+        assertThat(List.of(delta.likes(), delta.reposts(), delta.replies(), delta.quotes(), delta.votes()))
+                .containsExactly(4L, 0L, 2L, 0L, 0L);
+        assertThat(delta.topics()).containsExactly("ai-art");
+        assertThat(delta.authorKey()).isNull();
+        assertThat(out.get(2).likes()).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldNotCountAnEngagementEventAgainInTheNextSnapshot() throws Exception {
+        process(post(Platform.MASTODON, "m1", 0, "carol", false, new Metrics(0L, 0L, 0L, null, null), "ai-art"), 0);
+        process(CanonicalEvent.of(new Engagement(Platform.MASTODON, Engagement.Type.REPOST, "boost1", "m1", "dave",
+                Instant.ofEpochMilli(T0 + 30_000), 1)));
+        process(post(Platform.MASTODON, "m1", 0, "carol", false, new Metrics(2L, 1L, 0L, null, null), "ai-art"),
+                T0 + 60_000);
+
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).hasSize(3);
+        assertThat(out.get(1).reposts()).isEqualTo(1);
+        assertThat(out.get(2).reposts()).isZero(); // the boost was counted as an event already
+        assertThat(out.get(2).likes()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepBotPostsOutOfTopicsAndMarkTheirEngagement() throws Exception {
+        process(post(Platform.MASTODON, "b1", 0, "newsbot", true, Metrics.NONE, "ai-courts"));
+        process(CanonicalEvent.of(new Engagement(Platform.MASTODON, Engagement.Type.REPLY, "r1", "b1", "erin",
+                Instant.ofEpochMilli(T0 + 5_000), 1)));
+
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out).allSatisfy(e -> {
+            assertThat(e.botPost()).isTrue();
+            assertThat(e.topics()).isEmpty();
+        });
+        assertThat(out.get(0).terms()).isEmpty();
+    }
+
+    @Test
+    void shouldForgetPostsAndEngagementIdsAfterTheirTtlAndClearAllStateAndTimers() throws Exception {
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
+        process(like("l1", "p1", 10, "bob"));
+        process(like("l2", "unknown", 20, "bob"));
+        assertThat(h.numKeyedStateEntries()).isPositive();
+
+        h.processWatermark(T0 + POST_TTL.toMillis() + 60_000);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+
+        // The post is forgotten: a like now cannot be attributed, and the old like id is no longer a duplicate.
+        process(like("l1", "p1", (int) (POST_TTL.toSeconds() + 120), "bob"));
+        h.processWatermark(Long.MAX_VALUE);
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).hasSize(4);
+        assertThat(out.get(2).unattributed()).isTrue(); // l2
+        assertThat(out.get(3).unattributed()).isTrue(); // l1 again, after expiry
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldKeepPostsAndSeenIdsAcrossARestoreFromASnapshot() throws Exception {
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
+        process(like("l1", "p1", 10, "bob"));
+        OperatorSubtaskState snapshot = h.snapshot(1, T0);
+        h.close();
+
+        h = harness();
+        h.initializeState(snapshot);
+        h.open();
+        process(like("l1", "p1", 10, "bob")); // a replay after the restore: a duplicate
+        process(like("l3", "p1", 30, "frank"));
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).topics()).containsExactly("ai-courts");
+        assertThat(out.get(0).authorKey()).isEqualTo("bluesky|frank");
+    }
+
+    @Test
+    void shouldIndexMatchedPostsAtOnceAndMergeTheirEngagementOncePerMinute() throws Exception {
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
+        process(post(Platform.BLUESKY, "p2", 1, "bob", false, Metrics.NONE, "")); // no topic: not indexed
+        process(like("l1", "p1", 10, "bob"));
+        process(like("l2", "p1", 20, "carol"));
+        process(like("l3", "p1", 70, "dave"));
+        assertThat(posts()).hasSize(1); // the post itself, at once
+
+        h.processWatermark(T0 + 59_999);
+        List<IndexedPost> docs = posts();
+        assertThat(docs).hasSize(2); // one rewrite for the minute, with everything counted so far
+        assertThat(docs.get(1).likes()).isEqualTo(3);
+        assertThat(docs.get(1).updatedAtMillis()).isEqualTo(T0 + 70_000);
+        assertThat(docs.get(1).topics()).containsExactly("ai-courts");
+        assertThat(docs.get(1).authorId()).isEqualTo("alice");
+
+        h.processWatermark(T0 + 119_999); // nothing new since: no rewrite
+        assertThat(posts()).hasSize(2);
+        process(like("l4", "p1", 130, "erin"));
+        h.processWatermark(T0 + 179_999);
+        assertThat(posts()).hasSize(3).last().satisfies(p -> assertThat(p.likes()).isEqualTo(4));
+    }
+
+    private List<IndexedPost> posts() {
+        var records = h.getSideOutput(EngagementAttribution.POSTS);
+        return records == null ? List.of() : records.stream().map(r -> r.getValue()).toList();
+    }
+
+    @Test
+    void shouldCutSnippetsAtWholeCharacters() {
+        String text = "x".repeat(EngagementAttribution.SNIPPET_CHARS - 1) + "😀tail";
+        assertThat(EngagementAttribution.snippet(text)).endsWith("x…").doesNotContain("\uD83D");
+        assertThat(EngagementAttribution.snippet("  short  ")).isEqualTo("short");
+    }
+
+    private void process(CanonicalEvent e) throws Exception {
+        process(e, 0);
+    }
+
+    private void process(CanonicalEvent e, long observedAt) throws Exception {
+        CanonicalEvent observed = observedAt > 0 ? e.observedAt(observedAt) : e;
+        ClassifiedEvent c = e.isPost()
+                ? new ClassifiedEvent(observed, topicsOf(e.post()), new String[] {"term-" + e.post().id()}, "v1")
+                : ClassifiedEvent.unclassified(observed);
+        h.processElement(c, e.createdAt().toEpochMilli());
+    }
+
+    private static String[] topicsOf(Post p) {
+        return p.text().isEmpty() ? new String[0] : new String[] {p.text()};
+    }
+
+    /** A post whose text is its topic, so the test's stand-in classifier can read it back. */
+    static CanonicalEvent post(Platform platform, String id, int second, String author, boolean bot, Metrics metrics,
+            String topic) {
+        return CanonicalEvent.of(new Post(platform, id, "https://example.org/" + id, author, author, bot, null, topic,
+                "en", Instant.ofEpochMilli(T0 + second * 1000L), null, null, new String[0], metrics));
+    }
+
+    static CanonicalEvent like(String id, String subject, int second, String actor) {
+        return CanonicalEvent.of(new Engagement(Platform.BLUESKY, Engagement.Type.LIKE, id, subject, actor,
+                Instant.ofEpochMilli(T0 + second * 1000L), 1));
+    }
+}
