@@ -8,40 +8,21 @@ import io.discoursetrends.spikes.EventCalendar;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -206,9 +187,8 @@ final class EventsCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE", description = "The calendar YAML ('-' for stdin).")
         Path file;
 
-        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
-                description = "The Kafka cluster the job reads its events topic from.")
-        String bootstrapServers;
+        @Mixin
+        ControlTopicPublisher.Options kafka;
 
         @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = DEFAULT_TOPIC,
                 description = "The events topic, the job's kafka.topic.events (default: ${DEFAULT-VALUE}).")
@@ -218,158 +198,35 @@ final class EventsCommand implements Callable<Integer> {
                 description = "The taxonomy the job runs with, for the topic check (default: the one in the jar).")
         Path taxonomyFile;
 
-        @Option(names = "--kafka-properties", paramLabel = "FILE",
-                description = "Client settings (security.protocol, sasl.*, ssl.*) as a Java properties file.")
-        Path kafkaProperties;
 
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-                description = "How long to wait for the cluster before giving up (default: ${DEFAULT-VALUE}).")
-        int timeoutSeconds;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            if (timeoutSeconds < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be at least 1 second");
-            }
+            kafka.check(spec);
             Loaded loaded = load(file, taxonomyFile, err);
             if (loaded.events() == null) {
                 return loaded.exit();
             }
-            Properties common = new Properties();
-            if (kafkaProperties != null) {
-                try (Reader r = Files.newBufferedReader(kafkaProperties, StandardCharsets.UTF_8)) {
-                    common.load(r);
-                } catch (IOException e) {
-                    err.println("cannot read " + kafkaProperties + ": " + Inputs.describe(e));
-                    return 2;
-                }
+            List<ControlTopicPublisher.Message> messages = new ArrayList<>();
+            for (CalendarEvent e : loaded.events()) {
+                messages.add(new ControlTopicPublisher.Message(e.id(), System.currentTimeMillis(),
+                        EventCalendar.toJson(e)));
             }
-            if (!kafkaClientsCanLog()) {
-                err.println("events publish needs SLF4J (the Kafka client logs through it), which the job jar leaves"
-                        + " to the Flink cluster: run it as bin/discourse-trends events publish ..., or add an"
-                        + " slf4j-api jar to the class path");
-                return 1;
+            int[] exit = new int[1];
+            List<RecordMetadata> sent = ControlTopicPublisher.publish("events publish", kafka, topic, messages, err,
+                    exit);
+            if (sent == null) {
+                return exit[0];
             }
-            common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            long timeoutMs = TimeUnit.SECONDS.toMillis(timeoutSeconds);
-            try {
-                checkTopic(common, timeoutMs);
-                List<RecordMetadata> sent = send(common, timeoutMs, loaded.events());
-                for (int i = 0; i < sent.size(); i++) {
-                    RecordMetadata m = sent.get(i);
-                    out.println("published event " + loaded.events().get(i).id() + " to " + m.topic()
-                            + " partition " + m.partition() + " offset " + m.offset());
-                }
-                out.flush();
-                return 0;
-            } catch (Failure f) {
-                err.println(f.getMessage());
-                return 1;
+            for (int i = 0; i < sent.size(); i++) {
+                RecordMetadata m = sent.get(i);
+                out.println("published event " + loaded.events().get(i).id() + " to " + m.topic()
+                        + " partition " + m.partition() + " offset " + m.offset());
             }
-        }
-
-        /** A one-line reason the events were not published. */
-        private static final class Failure extends Exception {
-            private static final long serialVersionUID = 1L;
-
-            Failure(String message) {
-                super(message, null, false, false);
-            }
-        }
-
-        /** Fails fast, and clearly, on an unreachable cluster or a missing topic: a producer would only wait. */
-        private void checkTopic(Properties common, long timeoutMs) throws Failure {
-            Properties p = new Properties();
-            p.putAll(common);
-            p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMs, 30_000));
-            p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMs);
-            p.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "discourse-trends-events-publish");
-            try (Admin admin = Admin.create(p)) {
-                admin.describeTopics(Set.of(topic)).allTopicNames().get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                    throw new Failure("topic " + topic + " does not exist on " + bootstrapServers
-                            + ": start the job once (it creates it) or create it (one partition,"
-                            + " cleanup.policy=compact), e.g. kafka-topics.sh --bootstrap-server " + bootstrapServers
-                            + " --create --topic " + topic + " --partitions 1 --config cleanup.policy=compact");
-                }
-                throw failure(e.getCause(), timeoutMs);
-            } catch (TimeoutException | KafkaException e) {
-                throw failure(e, timeoutMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Failure("interrupted while waiting for Kafka at " + bootstrapServers);
-            }
-        }
-
-        /** Every event, key = its id, in file order; waits until the cluster has them all (acks=all). */
-        private List<RecordMetadata> send(Properties common, long timeoutMs, List<CalendarEvent> events)
-                throws Failure {
-            Properties p = new Properties();
-            p.putAll(common);
-            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-            // delivery.timeout.ms must cover linger.ms + request.timeout.ms; max.block.ms bounds the metadata wait.
-            p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMs, 30_000));
-            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeoutMs);
-            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
-            p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "discourse-trends-events-publish");
-            long now = System.currentTimeMillis();
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
-                List<Future<RecordMetadata>> futures = new ArrayList<>();
-                for (CalendarEvent e : events) {
-                    futures.add(producer.send(new ProducerRecord<>(topic, null, now, e.id(), EventCalendar.toJson(e))));
-                }
-                producer.flush();
-                List<RecordMetadata> out = new ArrayList<>();
-                for (Future<RecordMetadata> f : futures) {
-                    out.add(f.get(timeoutMs + 5_000, TimeUnit.MILLISECONDS));
-                }
-                return out;
-            } catch (ExecutionException e) {
-                throw failure(e.getCause(), timeoutMs);
-            } catch (TimeoutException | KafkaException e) {
-                throw failure(e, timeoutMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Failure("interrupted while publishing to " + bootstrapServers);
-            }
-        }
-
-        private Failure failure(Throwable e, long timeoutMs) {
-            String where = " (topic " + topic + " at " + bootstrapServers + ")";
-            for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof TimeoutException || c instanceof org.apache.kafka.common.errors.TimeoutException) {
-                    return new Failure("no answer from Kafka at " + bootstrapServers + " within "
-                            + timeoutMs / 1000 + " s: is the broker running and reachable from here, and are"
-                            + " --bootstrap-servers and --kafka-properties right?");
-                }
-                if (c instanceof AuthenticationException || c instanceof AuthorizationException) {
-                    return new Failure("Kafka refused" + where + ": " + c.getMessage()
-                            + "; check the credentials in --kafka-properties");
-                }
-                if (c instanceof ConfigException) {
-                    String m = c.getMessage();
-                    if (m != null && m.contains("resolvable bootstrap")) {
-                        return new Failure("cannot resolve any of the bootstrap servers " + bootstrapServers);
-                    }
-                    return new Failure("invalid Kafka client setting: " + m);
-                }
-            }
-            return new Failure("cannot publish" + where + ": " + e.getMessage());
-        }
-
-        private static boolean kafkaClientsCanLog() {
-            try {
-                Class.forName("org.slf4j.LoggerFactory", false, Publish.class.getClassLoader());
-                return true;
-            } catch (ClassNotFoundException e) {
-                return false;
-            }
+            out.flush();
+            return 0;
         }
     }
 }

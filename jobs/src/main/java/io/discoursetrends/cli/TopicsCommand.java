@@ -16,12 +16,10 @@ import io.discoursetrends.normalize.Normalizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -29,29 +27,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -231,7 +212,8 @@ final class TopicsCommand implements Callable<Integer> {
             out.println("# taxonomy " + compiled.version() + ": " + posts + " posts, " + withTopic
                     + " with at least one topic");
             counts.entrySet().stream()
-                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+                            .thenComparing(Map.Entry.comparingByKey()))
                     .forEach(e -> out.println("# " + e.getKey() + "\t" + e.getValue()));
             out.flush();
             return 0;
@@ -317,9 +299,8 @@ final class TopicsCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE", description = "The taxonomy YAML ('-' for stdin).")
         Path file;
 
-        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
-                description = "The Kafka cluster the job reads its control topic from.")
-        String bootstrapServers;
+        @Mixin
+        ControlTopicPublisher.Options kafka;
 
         @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = TaxonomyUpdate.DEFAULT_TOPIC,
                 description = "The control topic (default: ${DEFAULT-VALUE}).")
@@ -330,155 +311,31 @@ final class TopicsCommand implements Callable<Integer> {
                         + " 2026-11-22T12:00:00Z). Default: to every event processed after the update arrives.")
         Instant effectiveFrom;
 
-        @Option(names = "--kafka-properties", paramLabel = "FILE",
-                description = "Client settings (security.protocol, sasl.*, ssl.*) as a Java properties file.")
-        Path kafkaProperties;
 
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-                description = "How long to wait for the cluster before giving up (default: ${DEFAULT-VALUE}).")
-        int timeoutSeconds;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            if (timeoutSeconds < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be at least 1 second");
-            }
+            kafka.check(spec);
             Loaded loaded = load(file, err);
             if (loaded.taxonomy() == null) {
                 return loaded.exit();
             }
             Taxonomy taxonomy = loaded.taxonomy();
-            Properties common = new Properties();
-            if (kafkaProperties != null) {
-                try (Reader r = Files.newBufferedReader(kafkaProperties, StandardCharsets.UTF_8)) {
-                    common.load(r);
-                } catch (IOException e) {
-                    err.println("cannot read " + kafkaProperties + ": " + Inputs.describe(e));
-                    return 2;
-                }
-            }
-            if (!kafkaClientsCanLog()) {
-                err.println("topics publish needs SLF4J (the Kafka client logs through it), which the job jar leaves"
-                        + " to the Flink cluster: run it as bin/discourse-trends topics publish ..., or add an"
-                        + " slf4j-api jar to the class path");
-                return 1;
-            }
-            common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            long timeoutMs = TimeUnit.SECONDS.toMillis(timeoutSeconds);
             TaxonomyUpdate update = TaxonomyUpdate.of(taxonomy, effectiveFrom, Instant.now());
-            try {
-                checkTopic(common, timeoutMs);
-                RecordMetadata m = send(common, timeoutMs, update);
-                out.println("published taxonomy " + taxonomy.version() + " (" + taxonomy.topics().size()
-                        + " topics) to " + m.topic() + " partition " + m.partition() + " offset " + m.offset());
-                out.flush();
-                return 0;
-            } catch (Failure f) {
-                err.println(f.getMessage());
-                return 1;
+            int[] exit = new int[1];
+            List<RecordMetadata> sent = ControlTopicPublisher.publish("topics publish", kafka, topic,
+                    List.of(new ControlTopicPublisher.Message(TaxonomyUpdate.KEY, update.publishedAtMillis(),
+                            update.toJson())), err, exit);
+            if (sent == null) {
+                return exit[0];
             }
-        }
-
-        /** A one-line reason the record was not published. */
-        private static final class Failure extends Exception {
-            private static final long serialVersionUID = 1L;
-
-            Failure(String message) {
-                super(message, null, false, false);
-            }
-        }
-
-        /** Fails fast, and clearly, on an unreachable cluster or a missing topic: a producer would only wait. */
-        private void checkTopic(Properties common, long timeoutMs) throws Failure {
-            Properties p = new Properties();
-            p.putAll(common);
-            p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMs, 30_000));
-            p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMs);
-            p.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "discourse-trends-topics-publish");
-            try (Admin admin = Admin.create(p)) {
-                admin.describeTopics(Set.of(topic)).allTopicNames().get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                    throw new Failure("topic " + topic + " does not exist on " + bootstrapServers
-                            + ": create it (one partition, cleanup.policy=compact), e.g. kafka-topics.sh"
-                            + " --bootstrap-server " + bootstrapServers + " --create --topic " + topic
-                            + " --partitions 1 --config cleanup.policy=compact");
-                }
-                throw failure(e.getCause(), timeoutMs);
-            } catch (TimeoutException e) {
-                throw failure(e, timeoutMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Failure("interrupted while waiting for Kafka at " + bootstrapServers);
-            } catch (KafkaException e) {
-                throw failure(e, timeoutMs);
-            }
-        }
-
-        private RecordMetadata send(Properties common, long timeoutMs, TaxonomyUpdate update) throws Failure {
-            Properties p = new Properties();
-            p.putAll(common);
-            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-            // delivery.timeout.ms must cover linger.ms + request.timeout.ms; max.block.ms bounds the metadata wait.
-            p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMs, 30_000));
-            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeoutMs);
-            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
-            p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "discourse-trends-topics-publish");
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null,
-                        update.publishedAtMillis(), TaxonomyUpdate.KEY, update.toJson());
-                return producer.send(record).get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                throw failure(e.getCause(), timeoutMs);
-            } catch (TimeoutException e) {
-                throw failure(e, timeoutMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Failure("interrupted while publishing to " + bootstrapServers);
-            } catch (KafkaException e) {
-                throw failure(e, timeoutMs);
-            }
-        }
-
-        private Failure failure(Throwable e, long timeoutMs) {
-            String where = " (topic " + topic + " at " + bootstrapServers + ")";
-            for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof TimeoutException || c instanceof org.apache.kafka.common.errors.TimeoutException) {
-                    return new Failure("no answer from Kafka at " + bootstrapServers + " within "
-                            + timeoutMs / 1000 + " s: is the broker running and reachable from here, and are"
-                            + " --bootstrap-servers and --kafka-properties right?");
-                }
-                if (c instanceof AuthenticationException || c instanceof AuthorizationException) {
-                    return new Failure("Kafka refused" + where + ": " + c.getMessage()
-                            + "; check the credentials in --kafka-properties");
-                }
-                if (c instanceof RecordTooLargeException) {
-                    return new Failure("the taxonomy is too large for the topic's message size limit" + where
-                            + ": " + c.getMessage());
-                }
-                if (c instanceof ConfigException) {
-                    String m = c.getMessage();
-                    if (m != null && m.contains("resolvable bootstrap")) {
-                        return new Failure("cannot resolve any of the bootstrap servers " + bootstrapServers);
-                    }
-                    return new Failure("invalid Kafka client setting: " + m);
-                }
-            }
-            return new Failure("cannot publish" + where + ": " + e.getMessage());
-        }
-
-        private static boolean kafkaClientsCanLog() {
-            try {
-                Class.forName("org.slf4j.LoggerFactory", false, Publish.class.getClassLoader());
-                return true;
-            } catch (ClassNotFoundException e) {
-                return false;
-            }
+            RecordMetadata m = sent.get(0);
+            out.println("published taxonomy " + taxonomy.version() + " (" + taxonomy.topics().size()
+                    + " topics) to " + m.topic() + " partition " + m.partition() + " offset " + m.offset());
+            out.flush();
+            return 0;
         }
     }
 

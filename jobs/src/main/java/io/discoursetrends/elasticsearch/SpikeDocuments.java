@@ -1,12 +1,6 @@
 package io.discoursetrends.elasticsearch;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import io.discoursetrends.buckets.TrendBucket;
 import io.discoursetrends.spikes.SpikeDocument;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /**
@@ -16,7 +10,6 @@ import java.time.Instant;
  */
 public final class SpikeDocuments implements DocumentMapper<SpikeDocument> {
     private static final long serialVersionUID = 1L;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final String base;
 
@@ -40,9 +33,7 @@ public final class SpikeDocuments implements DocumentMapper<SpikeDocument> {
     }
 
     public static byte[] toJson(SpikeDocument s) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
-        try (JsonGenerator g = JSON.createGenerator(bytes)) {
-            g.writeStartObject();
+        return DocumentJson.object(1024, g -> {
             g.writeStringField("kind", "spike");
             g.writeStringField("spike_id", s.spikeId());
             g.writeStringField("topic", s.topic());
@@ -63,20 +54,7 @@ public final class SpikeDocuments implements DocumentMapper<SpikeDocument> {
             g.writeNumberField("posts", s.posts());
             g.writeNumberField("engagement", s.engagement());
             g.writeNumberField("unique_authors", s.uniqueAuthors());
-            g.writeArrayFieldStart("top_posts");
-            for (TrendBucket.TopPost p : s.topPosts()) {
-                g.writeStartObject();
-                g.writeStringField("id", p.id());
-                if (p.url() != null) {
-                    g.writeStringField("url", p.url());
-                }
-                if (p.text() != null) {
-                    g.writeStringField("text", p.text());
-                }
-                g.writeNumberField("engagement", p.engagement());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            DocumentJson.topPosts(g, "top_posts", s.topPosts());
             g.writeArrayFieldStart("distinctive_terms");
             for (SpikeDocument.Term t : s.distinctiveTerms()) {
                 g.writeStartObject();
@@ -101,11 +79,7 @@ public final class SpikeDocuments implements DocumentMapper<SpikeDocument> {
                 g.writeString(p);
             }
             g.writeEndArray();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     /** Two decimals: enough to read, and stable across JVMs for documents compared in tests. */

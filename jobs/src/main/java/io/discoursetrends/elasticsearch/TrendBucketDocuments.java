@@ -1,11 +1,8 @@
 package io.discoursetrends.elasticsearch;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.discoursetrends.buckets.TrendBucket;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /**
@@ -15,7 +12,6 @@ import java.time.Instant;
  */
 public final class TrendBucketDocuments implements DocumentMapper<TrendBucket> {
     private static final long serialVersionUID = 1L;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final String base;
 
@@ -35,9 +31,7 @@ public final class TrendBucketDocuments implements DocumentMapper<TrendBucket> {
 
     @Override
     public byte[] source(TrendBucket b) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = JSON.createGenerator(bytes)) {
-            g.writeStartObject();
+        return DocumentJson.object(512, g -> {
             g.writeStringField("kind", "trend_bucket");
             g.writeStringField("topic", b.topic());
             g.writeStringField("platform", b.platform());
@@ -62,28 +56,11 @@ public final class TrendBucketDocuments implements DocumentMapper<TrendBucket> {
             g.writeNumberField("unattributed_engagement", b.unattributedEngagement());
             g.writeNumberField("unique_authors", b.uniqueAuthors());
             g.writeNumberField("unique_engagers", b.uniqueEngagers());
-            g.writeArrayFieldStart("top_posts");
-            for (TrendBucket.TopPost p : b.topPosts()) {
-                g.writeStartObject();
-                g.writeStringField("id", p.id());
-                if (p.url() != null) {
-                    g.writeStringField("url", p.url());
-                }
-                if (p.text() != null) {
-                    g.writeStringField("text", p.text());
-                }
-                g.writeNumberField("engagement", p.engagement());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            DocumentJson.topPosts(g, "top_posts", b.topPosts());
             counts(g, "top_terms", "term", "count", b.topTerms());
             counts(g, "top_communities", "community", "posts", b.topCommunities());
             counts(g, "languages", "lang", "posts", b.languages());
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // writing to memory
-        }
-        return bytes.toByteArray();
+        });
     }
 
     private static void counts(JsonGenerator g, String field, String valueName, String countName,
