@@ -84,6 +84,12 @@ public final class ClassifyPosts extends BroadcastProcessFunction<CanonicalEvent
             // After a restore the broadcast state is there before any element; read it once, then keep it
             // current in processBroadcastElement.
             history = currentHistory(ctx.getBroadcastState(TAXONOMIES));
+            String restored = history[history.length - 1].version();
+            if (!restored.equals(initial.version())) {
+                // The state wins over the configuration, so an edited taxonomy.file alone changes nothing.
+                LOG.warn("Classifying with taxonomy {} restored from the job's state, not {} from the configuration;"
+                        + " publish it with `discourse-trends topics publish` to switch.", restored, initial.version());
+            }
         }
         TaxonomyUpdate t = select(history, event.post().createdAt().toEpochMilli());
         CompiledTaxonomy matcher = compiled.computeIfAbsent(t.version(), v -> compile(t));
