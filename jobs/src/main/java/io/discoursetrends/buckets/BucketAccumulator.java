@@ -135,15 +135,43 @@ public final class BucketAccumulator {
                 top(communities, TOP_COMMUNITIES), top(languages, Integer.MAX_VALUE));
     }
 
+    /**
+     * The {@value #TOP_POSTS} posts with the most engagement (ties: the smaller id), picked in one pass: a busy
+     * bucket holds tens of thousands of posts, and sorting them all at every early result would be wasted.
+     */
     private TrendBucket.TopPost[] topPosts() {
-        return postEngagement.entrySet().stream()
-                .filter(en -> en.getValue().engagement > 0)
-                .sorted(Comparator.<Map.Entry<String, PostEngagement>>comparingLong(en -> -en.getValue().engagement)
-                        .thenComparing(Map.Entry::getKey))
-                .limit(TOP_POSTS)
-                .map(en -> new TrendBucket.TopPost(en.getKey(), en.getValue().url, en.getValue().snippet,
-                        en.getValue().engagement))
-                .toArray(TrendBucket.TopPost[]::new);
+        String[] ids = new String[TOP_POSTS];
+        PostEngagement[] top = new PostEngagement[TOP_POSTS];
+        int n = 0;
+        for (Map.Entry<String, PostEngagement> en : postEngagement.entrySet()) {
+            PostEngagement pe = en.getValue();
+            if (pe.engagement <= 0) {
+                continue;
+            }
+            String id = en.getKey();
+            int at = n;
+            while (at > 0 && ranksBefore(pe.engagement, id, top[at - 1].engagement, ids[at - 1])) {
+                at--;
+            }
+            if (at >= TOP_POSTS) {
+                continue;
+            }
+            int last = Math.min(n, TOP_POSTS - 1);
+            System.arraycopy(ids, at, ids, at + 1, last - at);
+            System.arraycopy(top, at, top, at + 1, last - at);
+            ids[at] = id;
+            top[at] = pe;
+            n = Math.min(n + 1, TOP_POSTS);
+        }
+        TrendBucket.TopPost[] out = new TrendBucket.TopPost[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new TrendBucket.TopPost(ids[i], top[i].url, top[i].snippet, top[i].engagement);
+        }
+        return out;
+    }
+
+    private static boolean ranksBefore(long engagement, String id, long otherEngagement, String otherId) {
+        return engagement > otherEngagement || engagement == otherEngagement && id.compareTo(otherId) < 0;
     }
 
     private TrendBucket.Count[] topTerms() {

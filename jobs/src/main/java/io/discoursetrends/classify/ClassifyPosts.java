@@ -92,7 +92,11 @@ public final class ClassifyPosts extends BroadcastProcessFunction<CanonicalEvent
             }
         }
         TaxonomyUpdate t = select(history, event.post().createdAt().toEpochMilli());
-        CompiledTaxonomy matcher = compiled.computeIfAbsent(t.version(), v -> compile(t));
+        CompiledTaxonomy matcher = compiled.get(t.version());
+        if (matcher == null) { // once per version; no lambda allocated per post
+            matcher = compile(t);
+            compiled.put(t.version(), matcher);
+        }
         Classification c = matcher.classify(event.post());
         classified.inc();
         out.collect(new ClassifiedEvent(event, c.topics(), c.terms(), matcher.version()));

@@ -171,7 +171,10 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         TrackedPost known = post.value();
         if (known != null) {
             emitAttributed(attributed(e, known), ctx, out);
-            post.update(raiseBase(known, e));
+            TrackedPost raised = raiseBase(known, e);
+            if (raised != known) { // only counter platforms change: a Bluesky like leaves the post as it was
+                post.update(raised);
+            }
             return;
         }
         pending.add(e);
