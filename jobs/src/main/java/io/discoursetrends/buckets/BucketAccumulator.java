@@ -12,9 +12,10 @@ import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.ItemsSketch;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.Union;
 
 /**
- * Everything one bucket of one (topic, platform) key has counted so far. Mutable, owned by one key of
+ * Everything one bucket of one topic on one platform has counted so far. Mutable, owned by one key of
  * {@link TopicBucketFunction}; Flink stores it with {@link BucketAccumulatorSerializer} (compact bytes, the
  * sketches in their own binary formats), never with Kryo.
  *
@@ -131,8 +132,62 @@ public final class BucketAccumulator {
         return new TrendBucket(topic, platform, startMillis, endMillis, complete,
                 taxonomyVersions.toArray(new String[0]), posts, cappedPosts, botPosts, likes, reposts, replies,
                 quotes, votes, likes + reposts + replies + quotes + votes, unattributedEngagement,
-                Math.round(authors.getEstimate()), Math.round(engagers.getEstimate()), topPosts(), topTerms(),
+                Math.round(authors.getEstimate()), Math.round(engagers.getEstimate()), topPosts(), topTerms(terms),
                 top(communities, TOP_COMMUNITIES), top(languages, Integer.MAX_VALUE));
+    }
+
+    /**
+     * The all-platforms document of one topic's bucket, composed from its platforms' accumulators instead of
+     * counted a second time. Every author, engager and post belongs to one platform (author keys carry the
+     * platform), so the platforms' counts add up, the per-author cap decided on the author's platform is the
+     * decision for all platforms, the HLL sketches unite, the term counts merge (exact while the merged sketch
+     * holds under {@value #TERMS_MAP_SIZE}*3/4 terms, as for one platform), and the top posts of all platforms
+     * are among the platforms' own top posts.
+     */
+    public static TrendBucket combined(List<BucketAccumulator> platforms, String topic, long startMillis,
+            long endMillis, boolean complete) {
+        TreeSet<String> versions = new TreeSet<>();
+        long posts = 0;
+        long capped = 0;
+        long bots = 0;
+        long likes = 0;
+        long reposts = 0;
+        long replies = 0;
+        long quotes = 0;
+        long votes = 0;
+        long unattributed = 0;
+        Union authors = new Union(HLL_LG_K);
+        Union engagers = new Union(HLL_LG_K);
+        ItemsSketch<String> terms = new ItemsSketch<>(TERMS_MAP_SIZE);
+        List<TrendBucket.TopPost> candidates = new ArrayList<>();
+        Map<String, Long> communities = new HashMap<>();
+        Map<String, Long> languages = new HashMap<>();
+        for (BucketAccumulator a : platforms) {
+            versions.addAll(a.taxonomyVersions);
+            posts += a.posts;
+            capped += a.cappedPosts;
+            bots += a.botPosts;
+            likes += a.likes;
+            reposts += a.reposts;
+            replies += a.replies;
+            quotes += a.quotes;
+            votes += a.votes;
+            unattributed += a.unattributedEngagement;
+            authors.update(a.authors);
+            engagers.update(a.engagers);
+            terms.merge(a.terms);
+            candidates.addAll(Arrays.asList(a.topPosts()));
+            a.communities.forEach((k, v) -> communities.merge(k, v, Long::sum));
+            a.languages.forEach((k, v) -> languages.merge(k, v, Long::sum));
+        }
+        candidates.sort(Comparator.comparingLong((TrendBucket.TopPost p) -> -p.engagement())
+                .thenComparing(TrendBucket.TopPost::id));
+        return new TrendBucket(topic, TrendBucket.ALL_PLATFORMS, startMillis, endMillis, complete,
+                versions.toArray(new String[0]), posts, capped, bots, likes, reposts, replies, quotes, votes,
+                likes + reposts + replies + quotes + votes, unattributed, Math.round(authors.getEstimate()),
+                Math.round(engagers.getEstimate()),
+                candidates.subList(0, Math.min(TOP_POSTS, candidates.size())).toArray(new TrendBucket.TopPost[0]),
+                topTerms(terms), top(communities, TOP_COMMUNITIES), top(languages, Integer.MAX_VALUE));
     }
 
     /**
@@ -174,7 +229,7 @@ public final class BucketAccumulator {
         return engagement > otherEngagement || engagement == otherEngagement && id.compareTo(otherId) < 0;
     }
 
-    private TrendBucket.Count[] topTerms() {
+    private static TrendBucket.Count[] topTerms(ItemsSketch<String> terms) {
         ItemsSketch.Row<String>[] rows = terms.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES);
         return Arrays.stream(rows)
                 .sorted(Comparator.<ItemsSketch.Row<String>>comparingLong(r -> -r.getEstimate())

@@ -9,19 +9,25 @@ import java.util.Objects;
  * tokens without stop words, for the buckets' top terms) and that taxonomy's version. Engagement passes
  * through unclassified ({@code topics} and {@code terms} empty, {@code taxonomyVersion} null): it takes the
  * topics of the post it touches, later, in the attribution stage.
+ *
+ * <p>{@code postKey} is {@link CanonicalEvent#postKey()}, the key of classification and attribution alike. The
+ * classifying operator passes the key it works under, so the string, and its hash that every keyed-state
+ * lookup needs, are not built again for attribution.
  */
-public record ClassifiedEvent(CanonicalEvent event, String[] topics, String[] terms, String taxonomyVersion) {
+public record ClassifiedEvent(CanonicalEvent event, String[] topics, String[] terms, String taxonomyVersion,
+        String postKey) {
     private static final String[] NONE = new String[0];
+
+    public ClassifiedEvent(CanonicalEvent event, String[] topics, String[] terms, String taxonomyVersion) {
+        this(event, topics, terms, taxonomyVersion, event.postKey());
+    }
 
     public static ClassifiedEvent unclassified(CanonicalEvent event) {
         return new ClassifiedEvent(event, NONE, NONE, null);
     }
 
-    /** The key of the post this event concerns: the post itself, or the post an engagement touches. */
-    public String postKey() {
-        return event.isPost()
-                ? event.platform().id() + "|" + event.post().id()
-                : event.platform().id() + "|" + event.engagement().subjectId();
+    static ClassifiedEvent unclassified(CanonicalEvent event, String postKey) {
+        return new ClassifiedEvent(event, NONE, NONE, null, postKey);
     }
 
     @Override

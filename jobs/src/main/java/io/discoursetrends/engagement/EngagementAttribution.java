@@ -62,9 +62,15 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     static final int SNIPPET_CHARS = 140;
     /** Cleanup timers are rounded up to this, so a busy post gets one timer per minute, not one per like. */
     static final long TIMER_GRANULARITY_MILLIS = 60_000;
+    /**
+     * Engagement ids are dropped in steps of a 24th of {@code dedup.ttl} (an hour for the default day): a post
+     * liked all day gets 24 dedup timers rather than one per minute, for ids kept at most 4% longer.
+     */
+    static final int DEDUP_STEPS = 24;
 
     private final long postTtlMillis;
     private final long dedupTtlMillis;
+    private final long dedupGranularityMillis;
     private final boolean excludeBots;
 
     private transient ValueState<TrackedPost> post;
@@ -85,6 +91,9 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         }
         this.postTtlMillis = postTtl.toMillis();
         this.dedupTtlMillis = dedupTtl.toMillis();
+        // Whole minutes, like every cleanup timer: onTimer tells them from the other timers by that.
+        this.dedupGranularityMillis = Math.max(1, dedupTtlMillis / DEDUP_STEPS / TIMER_GRANULARITY_MILLIS)
+                * TIMER_GRANULARITY_MILLIS;
         this.excludeBots = excludeBots;
     }
 
@@ -136,8 +145,9 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         if (bot) {
             botPosts.inc();
         }
+        // No url or snippet: the buckets show a post through the engagement it receives, which carries them.
         out.collect(new AttributedEvent(AttributedEvent.Kind.POST, p.platform().id(), created, topics,
-                in.taxonomyVersion(), p.id(), p.url(), tracked.snippet(), authorKey(p.platform().id(), p.authorId()),
+                in.taxonomyVersion(), p.id(), null, null, authorKey(p.platform().id(), p.authorId()),
                 p.replyTo() != null, p.quoteOf() != null, bot, false, p.lang(), p.community(),
                 bot ? AttributedEvent.NO_TOPICS : in.terms(), 0, 0, 0, 0, 0));
         if (topics.length > 0) {
@@ -148,13 +158,17 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
             ctx.output(POSTS, doc);
         }
         // Engagement that arrived first is attributed now, in arrival order.
+        boolean hadPending = false;
         for (Engagement e : pending.get()) {
             emitAttributed(attributed(e, tracked), ctx, out);
             tracked = raiseBase(tracked, e);
+            hadPending = true;
         }
-        pending.clear();
+        if (hadPending) {
+            pending.clear();
+        }
         post.update(tracked);
-        registerCleanup(ctx, tracked.expiresAtMillis());
+        registerCleanup(ctx, tracked.expiresAtMillis(), TIMER_GRANULARITY_MILLIS);
     }
 
     private void onEngagement(Engagement e, Context ctx, Collector<AttributedEvent> out) throws Exception {
@@ -166,7 +180,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
             }
             long expires = time + dedupTtlMillis;
             seenEngagement.put(e.id(), expires);
-            registerCleanup(ctx, expires);
+            registerCleanup(ctx, expires, dedupGranularityMillis);
         }
         TrackedPost known = post.value();
         if (known != null) {
@@ -186,6 +200,9 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     /** Emits attributed engagement, and adds it to the post's drill-down document if it has one. */
     private void emitAttributed(AttributedEvent e, Context ctx, Collector<AttributedEvent> out) throws Exception {
         out.collect(e);
+        if (e.topics().length == 0) {
+            return; // only posts that matched a topic are indexed; no state to look up for the others
+        }
         IndexedPost doc = indexed.value();
         if (doc != null) {
             indexed.update(doc.plus(e));
@@ -197,41 +214,71 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         }
     }
 
+    /**
+     * What a timer concerns follows from its time: cleanup timers fall on whole minutes, drill-down rewrites on a
+     * minute's last millisecond, the wait for a post on the engagement's own time. So each timer looks up only
+     * the state it can concern: the state maps hold every post of the last days, and after the events
+     * themselves timers are this operator's most frequent work.
+     */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttributedEvent> out) throws Exception {
-        if (indexedDirty.value() != null) {
+        // Engagement waits only while its post is unknown; a known post means there is none waiting.
+        boolean postKnown = false;
+        if (Math.floorMod(timestamp, MINUTE) == MINUTE - 1 && indexedDirty.value() != null) {
             indexedDirty.clear();
             IndexedPost doc = indexed.value();
             if (doc != null) {
                 ctx.output(POSTS, doc);
+                postKnown = true;
             }
         }
+        if (Math.floorMod(timestamp, TIMER_GRANULARITY_MILLIS) == 0) {
+            expireSeenEngagement(timestamp);
+            TrackedPost known = post.value();
+            postKnown |= known != null;
+            if (known != null && known.expiresAtMillis() <= timestamp) {
+                post.clear();
+                indexed.clear();
+            }
+        }
+        if (!postKnown) {
+            releasePending(timestamp, out);
+        }
+    }
+
+    /** Engagement whose time the watermark has passed without its post: emitted as unattributed. */
+    private void releasePending(long timestamp, Collector<AttributedEvent> out) throws Exception {
         List<Engagement> waiting = new ArrayList<>();
+        boolean released = false;
         for (Engagement e : pending.get()) {
             if (e.createdAt().toEpochMilli() <= timestamp) {
                 unattributed.inc();
                 out.collect(engagementEvent(e, AttributedEvent.NO_TOPICS, null, null, null, false, true));
+                released = true;
             } else {
                 waiting.add(e);
             }
         }
-        if (waiting.isEmpty()) {
+        if (released && waiting.isEmpty()) {
             pending.clear();
-        } else {
+        } else if (released) {
             pending.update(waiting);
         }
+    }
+
+    private void expireSeenEngagement(long timestamp) throws Exception {
+        boolean seenLeft = false;
+        boolean seenRemoved = false;
         for (Iterator<Map.Entry<String, Long>> it = seenEngagement.iterator(); it.hasNext(); ) {
             if (it.next().getValue() <= timestamp) {
                 it.remove();
+                seenRemoved = true;
+            } else {
+                seenLeft = true;
             }
         }
-        if (seenEngagement.isEmpty()) {
+        if (seenRemoved && !seenLeft) {
             seenEngagement.clear(); // an emptied map still counts as a state entry until cleared
-        }
-        TrackedPost known = post.value();
-        if (known != null && known.expiresAtMillis() <= timestamp) {
-            post.clear();
-            indexed.clear();
         }
     }
 
@@ -297,9 +344,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         return counter == null ? null : counter + d;
     }
 
-    private static void registerCleanup(Context ctx, long atMillis) {
-        long rounded = Math.floorDiv(atMillis + TIMER_GRANULARITY_MILLIS - 1, TIMER_GRANULARITY_MILLIS)
-                * TIMER_GRANULARITY_MILLIS;
+    private static void registerCleanup(Context ctx, long atMillis, long granularity) {
+        long rounded = Math.floorDiv(atMillis + granularity - 1, granularity) * granularity;
         ctx.timerService().registerEventTimeTimer(rounded);
     }
 

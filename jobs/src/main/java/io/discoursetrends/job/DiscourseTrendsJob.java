@@ -22,7 +22,9 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -30,7 +32,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The trends job, assembled in the order of the picture in the README:
  * raw platform records (normalized in the source) -> dead letters split off -> classify posts into topics
  * (taxonomy from a broadcast control stream) -> dedup and attribute engagement (keyed by post) -> event-time
- * buckets per topic x platform -> Elasticsearch, with too-late events to the late-data topic -> spike detection
+ * buckets per topic, per platform and for all platforms -> Elasticsearch, with too-late events to the late-data topic -> spike detection
  * per topic x platform over the completed buckets (calendar from a broadcast control stream) -> cross-platform
  * divergence -> Elasticsearch and Kafka; event impact -> Elasticsearch.
  *
@@ -52,6 +54,9 @@ public final class DiscourseTrendsJob {
     public static void build(StreamExecutionEnvironment env, Configuration config, JobSources sources, JobSinks sinks,
             TaxonomyUpdate initialTaxonomy, List<CalendarEvent> initialCalendar) {
         env.setMaxParallelism(config.get(JobOptions.MAX_PARALLELISM));
+        // Chained operators hand records over without a defensive copy. Safe here: every record is immutable
+        // once emitted, and no function keeps an input to change it later.
+        env.getConfig().enableObjectReuse();
 
         DataStream<SourceEnvelope> records = sources.platformRecords(env);
 
@@ -66,7 +71,10 @@ public final class DiscourseTrendsJob {
                 .assignTimestampsAndWatermarks(DiscourseTrendsJob.<TaxonomyUpdate>neverHoldsBackTime())
                 .name("control: taxonomy watermarks").uid("taxonomy-watermarks")
                 .broadcast(ClassifyPosts.TAXONOMIES);
+        // Keyed by post already here (classification needs no key), so that dedup and attribution, keyed the
+        // same way, chain to it: one network exchange between the source and the buckets instead of two.
         SingleOutputStreamOperator<ClassifiedEvent> classified = events
+                .keyBy(CanonicalEvent::postKey)
                 .connect(taxonomies)
                 .process(new ClassifyPosts(initialTaxonomy))
                 .name("classify topics").uid("classify-topics");
@@ -74,8 +82,8 @@ public final class DiscourseTrendsJob {
                 .sinkTo(sinks.taxonomies())
                 .name("elasticsearch: taxonomies").uid("sink-taxonomies");
 
-        SingleOutputStreamOperator<AttributedEvent> attributed = classified
-                .keyBy(ClassifiedEvent::postKey)
+        SingleOutputStreamOperator<AttributedEvent> attributed = DataStreamUtils
+                .reinterpretAsKeyedStream(classified, ClassifiedEvent::postKey, Types.STRING)
                 .process(new EngagementAttribution(config.get(JobOptions.POST_TTL), config.get(JobOptions.DEDUP_TTL),
                         config.get(JobOptions.EXCLUDE_BOTS)))
                 .name("dedup and attribute engagement").uid("attribute-engagement");
@@ -85,12 +93,12 @@ public final class DiscourseTrendsJob {
 
         SingleOutputStreamOperator<TrendBucket> buckets = attributed
                 .flatMap(TopicContribution.fanOut())
-                .name("fan out to topic x platform").uid("fan-out-topics")
-                .keyBy(TopicContribution::key)
+                .name("fan out to topics").uid("fan-out-topics")
+                .keyBy(TopicContribution::topic)
                 .process(new TopicBucketFunction(config.get(JobOptions.BUCKET_SIZE),
                         config.get(JobOptions.ALLOWED_LATENESS), config.get(JobOptions.EARLY_RESULTS),
                         config.get(JobOptions.MAX_POSTS_PER_AUTHOR)))
-                .name("topic buckets").uid("topic-buckets");
+                .name("topic buckets").uid("topic-buckets-per-topic");
         buckets.sinkTo(sinks.trendBuckets())
                 .name("elasticsearch: trend buckets").uid("sink-trend-buckets");
         buckets.getSideOutput(TopicBucketFunction.TOO_LATE)

@@ -205,7 +205,8 @@ public final class JobOptions {
     public static final ConfigOption<Duration> DEDUP_TTL = key("dedup.ttl")
             .durationType().defaultValue(Duration.ofDays(1))
             .withDescription("How long (event time) the id of each engagement event is remembered to drop "
-                    + "redeliveries. Posts are deduplicated for attribution.post-ttl.");
+                    + "redeliveries (rounded up to a 24th of it, so expiry runs in steps). Posts are deduplicated "
+                    + "for attribution.post-ttl.");
 
     public static final ConfigOption<Boolean> EXCLUDE_BOTS = key("filter.exclude-bots")
             .booleanType().defaultValue(true)

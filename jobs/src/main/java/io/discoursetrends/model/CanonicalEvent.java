@@ -1,15 +1,17 @@
 package io.discoursetrends.model;
 
 import java.time.Instant;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One normalized event: exactly one of {@code post} and {@code engagement} is set. A record of two nullable
- * records (rather than a sealed interface) so Flink's POJO serializer handles it without Kryo.
+ * records (rather than a sealed interface); Flink sends it with {@link CanonicalEventSerializer}.
  *
  * <p>{@code observedAt} is when the ingest bridge saw the record (the Kafka record's timestamp), null when
  * unknown. It matters for the counter platforms: a second snapshot of a Mastodon, Reddit or Hacker News post
  * carries the post's creation time, but the engagement it reveals happened by the time it was observed.
  */
+@TypeInfo(CanonicalEventSerializer.TypeInfoFactory.class)
 public record CanonicalEvent(Post post, Engagement engagement, Instant observedAt) {
 
     public CanonicalEvent {
@@ -37,6 +39,16 @@ public record CanonicalEvent(Post post, Engagement engagement, Instant observedA
 
     public Platform platform() {
         return post != null ? post.platform() : engagement.platform();
+    }
+
+    /**
+     * The key of the post this event concerns: the post itself, or the post an engagement touches. Classification,
+     * dedup and attribution are keyed by it, so a post and its engagement meet in one key.
+     */
+    public String postKey() {
+        return post != null
+                ? post.platform().id() + "|" + post.id()
+                : engagement.platform().id() + "|" + engagement.subjectId();
     }
 
     public Instant createdAt() {

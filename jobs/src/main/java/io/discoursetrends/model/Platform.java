@@ -11,16 +11,26 @@ public enum Platform {
     REDDIT,
     HACKERNEWS;
 
+    // Computed once: ids are used per event (keys, documents), and lower-casing allocates.
+    private final String id = name().toLowerCase(Locale.ROOT);
+
+    private static final Platform[] VALUES = values();
+
     @JsonValue
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /** Parses the wire form; the message lists the accepted names, since users type this on the CLI. */
     @JsonCreator
     public static Platform of(String id) {
-        for (Platform p : values()) {
-            if (p.id().equalsIgnoreCase(id)) {
+        for (Platform p : VALUES) {
+            if (p.id.equals(id)) { // the wire form, on the hot path
+                return p;
+            }
+        }
+        for (Platform p : VALUES) {
+            if (p.id.equalsIgnoreCase(id)) {
                 return p;
             }
         }

@@ -1,6 +1,7 @@
 package io.discoursetrends.buckets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.discoursetrends.engagement.AttributedEvent;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Harness tests of the bucket rules: completion on the watermark, early results, late updates within the
- * allowed lateness, too-late events, the per-author cap, and that state and timers are gone afterwards.
+ * allowed lateness, too-late events, the per-author cap, the all-platforms document composed from the platforms,
+ * and that state and timers are gone afterwards.
  */
 class TopicBucketFunctionTest {
     static final long T0 = Instant.parse("2026-05-25T14:00:00Z").toEpochMilli();
@@ -41,23 +43,25 @@ class TopicBucketFunctionTest {
     static KeyedOneInputStreamOperatorTestHarness<String, TopicContribution, TrendBucket> harness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
                 new TopicBucketFunction(Duration.ofMinutes(1), LATENESS, Duration.ofSeconds(10), 2)),
-                TopicContribution::key, Types.STRING);
+                TopicContribution::topic, Types.STRING);
     }
 
     @Test
     void shouldEmitACompleteBucketWhenTheWatermarkPassesItsEndWhateverTheOrderOfItsEvents() throws Exception {
-        add("ai-art", "bluesky", post("p2", 40, "bob", "diffusion", "en"));
-        add("ai-art", "bluesky", like("p1", 50, "carol", 1));
-        add("ai-art", "bluesky", post("p1", 5, "alice", "diffusion", "de"));
-        add("ai-art", "bluesky", like("p2", 20, "dave", 1)); // before its post in event time: still this bucket
-        add("ai-art", "bluesky", like("p1", 55, "erin", 1));
-        add("ai-art", "bluesky", post("p3", 61, "alice", "next", "en")); // the next bucket
+        add("ai-art", post("p2", 40, "bob", "diffusion", "en"));
+        add("ai-art", like("p1", 50, "carol", 1));
+        add("ai-art", post("p1", 5, "alice", "diffusion", "de"));
+        add("ai-art", like("p2", 20, "dave", 1)); // before its post in event time: still this bucket
+        add("ai-art", like("p1", 55, "erin", 1));
+        add("ai-art", post("p3", 61, "alice", "next", "en")); // the next bucket
         h.processWatermark(T0 + MINUTE - 2);
         assertThat(h.extractOutputValues()).isEmpty();
 
         h.processWatermark(T0 + MINUTE - 1);
         List<TrendBucket> out = h.extractOutputValues();
-        assertThat(out).hasSize(1);
+        assertThat(out).extracting(TrendBucket::documentId)
+                .containsExactly("ai-art|bluesky|2026-05-25T14:00:00Z", "ai-art|all|2026-05-25T14:00:00Z");
+        assertThat(out.get(1).equalsExceptEstimates(withPlatform(out.get(0), "all"))).isTrue();
         TrendBucket b = out.get(0);
         assertThat(b.documentId()).isEqualTo("ai-art|bluesky|2026-05-25T14:00:00Z");
         assertThat(b.complete()).isTrue();
@@ -67,8 +71,8 @@ class TopicBucketFunctionTest {
         assertThat(b.uniqueAuthors()).isEqualTo(2);
         assertThat(b.uniqueEngagers()).isEqualTo(3);
         assertThat(b.topPosts()).extracting(TrendBucket.TopPost::id, TrendBucket.TopPost::engagement)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("p1", 2L),
-                        org.assertj.core.groups.Tuple.tuple("p2", 1L));
+                .containsExactly(tuple("p1", 2L),
+                        tuple("p2", 1L));
         assertThat(b.topTerms()).containsExactly(new TrendBucket.Count("diffusion", 2));
         assertThat(b.languages()).containsExactly(new TrendBucket.Count("de", 1), new TrendBucket.Count("en", 1));
         assertThat(b.taxonomyVersions()).containsExactly("v1");
@@ -77,42 +81,64 @@ class TopicBucketFunctionTest {
     @Test
     void shouldWriteEarlyResultsOfChangedOpenBucketsOnTheProcessingTimeInterval() throws Exception {
         h.setProcessingTime(1_000);
-        add("ai-art", "bluesky", post("p1", 5, "alice", "x", "en"));
+        add("ai-art", post("p1", 5, "alice", "x", "en"));
+        add("ai-art", mastodonPost("m1", 7, "mallory"));
         h.setProcessingTime(10_000);
         List<TrendBucket> out = h.extractOutputValues();
-        assertThat(out).hasSize(1);
-        assertThat(out.get(0).complete()).isFalse();
-        assertThat(out.get(0).posts()).isEqualTo(1);
+        assertThat(out).extracting(TrendBucket::platform).containsExactly("bluesky", "mastodon", "all");
+        assertThat(out).allSatisfy(b -> assertThat(b.complete()).isFalse());
+        assertThat(out).extracting(TrendBucket::posts).containsExactly(1L, 1L, 2L);
 
         h.setProcessingTime(20_000); // nothing changed since: nothing to write
-        assertThat(h.extractOutputValues()).hasSize(1);
+        assertThat(h.extractOutputValues()).hasSize(3);
 
-        add("ai-art", "bluesky", post("p2", 6, "bob", "x", "en"));
-        h.setProcessingTime(30_000);
-        assertThat(h.extractOutputValues()).hasSize(2).last()
-                .satisfies(b -> assertThat(b.posts()).isEqualTo(2));
+        add("ai-art", post("p2", 6, "bob", "x", "en"));
+        h.setProcessingTime(30_000); // only what changed: bluesky, and all platforms with it
+        out = h.extractOutputValues();
+        assertThat(out).hasSize(5);
+        assertThat(out.subList(3, 5)).extracting(TrendBucket::platform, TrendBucket::posts)
+                .containsExactly(tuple("bluesky", 2L), tuple("all", 3L));
         assertThat(h.numProcessingTimeTimers()).isZero();
     }
 
     @Test
     void shouldUpdateAndRewriteACompletedBucketForALateEventWithinTheAllowedLateness() throws Exception {
-        add("ai-art", "bluesky", post("p1", 5, "alice", "x", "en"));
+        add("ai-art", post("p1", 5, "alice", "x", "en"));
         h.processWatermark(T0 + 5 * MINUTE);
-        add("ai-art", "bluesky", like("p1", 30, "bob", 1)); // 4.5 minutes late, within 10
+        add("ai-art", like("p1", 30, "bob", 1)); // 4.5 minutes late, within 10
 
         List<TrendBucket> out = h.extractOutputValues();
-        assertThat(out).hasSize(2);
-        assertThat(out.get(1).documentId()).isEqualTo(out.get(0).documentId());
-        assertThat(out.get(1).complete()).isTrue();
-        assertThat(out.get(1).likes()).isEqualTo(1);
+        assertThat(out).hasSize(4);
+        assertThat(out.subList(2, 4)).extracting(TrendBucket::documentId)
+                .containsExactly(out.get(0).documentId(), out.get(1).documentId());
+        assertThat(out.subList(2, 4)).allSatisfy(b -> {
+            assertThat(b.complete()).isTrue();
+            assertThat(b.likes()).isEqualTo(1);
+        });
         assertThat(h.getSideOutput(TopicBucketFunction.TOO_LATE)).isNull();
+    }
+
+    @Test
+    void shouldWriteAPlatformsFirstEventOfAFiredBucketAtOnceWithTheAllPlatformsDocument() throws Exception {
+        add("ai-art", post("p1", 5, "alice", "x", "en"));
+        h.processWatermark(T0 + 5 * MINUTE);
+        add("ai-art", mastodonPost("m1", 30, "mallory")); // the bucket fired without mastodon
+
+        List<TrendBucket> out = h.extractOutputValues();
+        assertThat(out).extracting(TrendBucket::platform, TrendBucket::posts, TrendBucket::complete)
+                .containsExactly(tuple("bluesky", 1L, true), tuple("all", 1L, true), tuple("mastodon", 1L, true),
+                        tuple("all", 2L, true));
+        h.processWatermark(T0 + 6 * MINUTE); // nothing more to write when the watermark moves on
+        assertThat(h.extractOutputValues()).hasSize(4);
     }
 
     @Test
     void shouldSendATooLateEventToTheLateOutputOnceAcrossItsKeys() throws Exception {
         h.processWatermark(T0 + MINUTE - 1 + LATENESS.toMillis());
         AttributedEvent late = like("p1", 30, "bob", 1);
-        for (TopicContribution c : fanOut(late)) {
+        List<TopicContribution> keys = fanOut(late);
+        assertThat(keys).extracting(TopicContribution::topic).containsExactly("_all", "ai-art");
+        for (TopicContribution c : keys) {
             h.processElement(new StreamRecord<>(c, late.timeMillis()));
         }
         assertThat(h.extractOutputValues()).isEmpty();
@@ -124,46 +150,80 @@ class TopicBucketFunctionTest {
     @Test
     void shouldCountAtMostTheCapOfPostsPerAuthorAndKeepBotsAndUnattributedEngagementApart() throws Exception {
         for (int i = 0; i < 4; i++) {
-            add("_all", "mastodon", post("f" + i, 10 + i, "flooder", "spam", "en"));
+            add("_all", post("f" + i, 10 + i, "flooder", "spam", "en"));
         }
-        add("_all", "mastodon", botPost("b1", 20));
-        add("_all", "mastodon", unattributed(25, 3));
+        add("_all", botPost("b1", 20));
+        add("_all", unattributed(25, 3));
         h.processWatermark(T0 + MINUTE);
 
-        TrendBucket b = h.extractOutputValues().get(0);
+        List<TrendBucket> out = h.extractOutputValues();
+        assertThat(out).extracting(TrendBucket::platform).containsExactly("bluesky", "mastodon", "all");
+        TrendBucket all = out.get(2);
+        assertThat(all.posts()).isEqualTo(2);
+        assertThat(all.cappedPosts()).isEqualTo(2);
+        assertThat(all.botPosts()).isEqualTo(1);
+        assertThat(all.likes()).isEqualTo(3);
+        assertThat(all.unattributedEngagement()).isEqualTo(3);
+        TrendBucket b = out.get(0);
         assertThat(b.posts()).isEqualTo(2);
         assertThat(b.cappedPosts()).isEqualTo(2);
-        assertThat(b.botPosts()).isEqualTo(1);
-        assertThat(b.likes()).isEqualTo(3);
-        assertThat(b.unattributedEngagement()).isEqualTo(3);
+        assertThat(b.botPosts()).isZero();
+        assertThat(b.unattributedEngagement()).isZero();
+        assertThat(out.get(1).botPosts()).isEqualTo(1);
+        assertThat(out.get(1).unattributedEngagement()).isEqualTo(3);
         assertThat(b.uniqueAuthors()).isEqualTo(1);
         assertThat(b.topTerms()).containsExactly(new TrendBucket.Count("spam", 2));
+        assertThat(all.uniqueAuthors()).isEqualTo(1);
+        assertThat(all.topTerms()).containsExactly(new TrendBucket.Count("spam", 2));
+    }
+
+    @Test
+    void shouldComposeTheAllPlatformsDocumentExactlyAsCountingEveryPlatformsEventsTogetherWould() throws Exception {
+        List<AttributedEvent> events = List.of(post("p1", 1, "alice", "diffusion", "en"),
+                post("p2", 2, "bob", "midjourney", "de"), mastodonPost("m1", 3, "mallory"),
+                mastodonPost("m2", 4, "mallory"), mastodonPost("m3", 5, "mallory"), like("p1", 6, "carol", 2),
+                like("p2", 7, "dave", 5), mastodonLike("m1", 8, 3), mastodonLike("m2", 9, 5), botPost("b1", 10),
+                unattributed(11, 4));
+        BucketAccumulator together = new BucketAccumulator();
+        for (AttributedEvent e : events) {
+            add("ai-art", e);
+            together.add(e, 2);
+        }
+        h.processWatermark(T0 + MINUTE);
+
+        TrendBucket all = h.extractOutputValues().get(2);
+        TrendBucket expected = together.result("ai-art", "all", T0, T0 + MINUTE, true);
+        assertThat(all).isEqualTo(expected); // small counts: the sketches are exact, so the estimates agree too
+        assertThat(all.topPosts()).extracting(TrendBucket.TopPost::id).containsExactly("m2", "p2", "m1", "p1");
+        assertThat(all.cappedPosts()).isEqualTo(1);
     }
 
     @Test
     void shouldClearEveryBucketAndTimerOnceTheWatermarkPassesEndPlusLateness() throws Exception {
-        add("ai-art", "bluesky", post("p1", 5, "alice", "x", "en"));
-        add("ai-art", "all", post("p1", 5, "alice", "x", "en"));
-        add("ai-art", "bluesky", post("p9", 125, "zoe", "x", "en"));
+        add("ai-art", post("p1", 5, "alice", "x", "en"));
+        add("ai-art", mastodonPost("m1", 5, "mallory"));
+        add("_all", post("p1", 5, "alice", "x", "en"));
+        add("ai-art", post("p9", 125, "zoe", "x", "en"));
         assertThat(h.numKeyedStateEntries()).isPositive();
 
         h.processWatermark(T0 + 3 * MINUTE - 1 + LATENESS.toMillis());
-        assertThat(h.extractOutputValues()).hasSize(3);
+        // ai-art: bluesky, mastodon and all at 14:00, bluesky and all at 14:02; _all: bluesky and all at 14:00
+        assertThat(h.extractOutputValues()).hasSize(7);
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }
 
     @Test
     void shouldKeepOpenBucketsWithTheirSketchesAcrossARestore() throws Exception {
-        add("ai-art", "bluesky", post("p1", 5, "alice", "diffusion", "en"));
-        add("ai-art", "bluesky", like("p1", 6, "bob", 2));
+        add("ai-art", post("p1", 5, "alice", "diffusion", "en"));
+        add("ai-art", like("p1", 6, "bob", 2));
         OperatorSubtaskState snapshot = h.snapshot(1, 0);
         h.close();
 
         h = harness();
         h.initializeState(snapshot);
         h.open();
-        add("ai-art", "bluesky", post("p2", 7, "carol", "diffusion", "en"));
+        add("ai-art", post("p2", 7, "carol", "diffusion", "en"));
         h.processWatermark(T0 + MINUTE);
         TrendBucket b = h.extractOutputValues().get(0);
         assertThat(b.posts()).isEqualTo(2);
@@ -174,8 +234,15 @@ class TopicBucketFunctionTest {
         assertThat(b.topPosts()).extracting(TrendBucket.TopPost::id).containsExactly("p1");
     }
 
-    private void add(String topic, String platform, AttributedEvent e) throws Exception {
-        h.processElement(new StreamRecord<>(new TopicContribution(topic, platform, e), e.timeMillis()));
+    private void add(String topic, AttributedEvent e) throws Exception {
+        h.processElement(new StreamRecord<>(new TopicContribution(topic, e), e.timeMillis()));
+    }
+
+    private static TrendBucket withPlatform(TrendBucket b, String platform) {
+        return new TrendBucket(b.topic(), platform, b.bucketStartMillis(), b.bucketEndMillis(), b.complete(),
+                b.taxonomyVersions(), b.posts(), b.cappedPosts(), b.botPosts(), b.likes(), b.reposts(), b.replies(),
+                b.quotes(), b.votes(), b.engagement(), b.unattributedEngagement(), b.uniqueAuthors(),
+                b.uniqueEngagers(), b.topPosts(), b.topTerms(), b.topCommunities(), b.languages());
     }
 
     private static List<TopicContribution> fanOut(AttributedEvent e) {
@@ -194,6 +261,18 @@ class TopicBucketFunctionTest {
         return new AttributedEvent(AttributedEvent.Kind.POST, "mastodon", T0 + second * 1000L,
                 AttributedEvent.NO_TOPICS, "v1", id, null, null, "mastodon|bot", false, false, true, false, "en",
                 null, AttributedEvent.NO_TOPICS, 0, 0, 0, 0, 0);
+    }
+
+    static AttributedEvent mastodonPost(String id, int second, String author) {
+        return new AttributedEvent(AttributedEvent.Kind.POST, "mastodon", T0 + second * 1000L,
+                new String[] {"ai-art"}, "v2", id, null, null, "mastodon|" + author, false, false, false, false,
+                "fr", "mastodon.art", new String[] {"diffusion"}, 0, 0, 0, 0, 0);
+    }
+
+    static AttributedEvent mastodonLike(String postId, int second, long likes) {
+        return new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, "mastodon", T0 + second * 1000L,
+                new String[] {"ai-art"}, "v2", postId, "https://mastodon.art/" + postId, "text of " + postId, null,
+                false, false, false, false, null, null, AttributedEvent.NO_TOPICS, likes, 0, 0, 0, 0);
     }
 
     static AttributedEvent like(String postId, int second, String actor, long likes) {

@@ -10,9 +10,10 @@ import io.discoursetrends.model.Post;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class ClassifyPostsTest {
 
     static final TaxonomyUpdate V1 = update("v1", "art", "ai art", null);
 
-    private BroadcastOperatorTestHarness<CanonicalEvent, TaxonomyUpdate, ClassifiedEvent> h;
+    private KeyedBroadcastOperatorTestHarness<String, CanonicalEvent, TaxonomyUpdate, ClassifiedEvent> h;
 
     @BeforeEach
     void open() throws Exception {
@@ -36,9 +37,10 @@ class ClassifyPostsTest {
         h.close();
     }
 
-    static BroadcastOperatorTestHarness<CanonicalEvent, TaxonomyUpdate, ClassifiedEvent> harness() throws Exception {
-        return new BroadcastOperatorTestHarness<>(new CoBroadcastWithNonKeyedOperator<>(new ClassifyPosts(V1),
-                List.of(ClassifyPosts.TAXONOMIES)), 1, 1, 0);
+    static KeyedBroadcastOperatorTestHarness<String, CanonicalEvent, TaxonomyUpdate, ClassifiedEvent> harness()
+            throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(new ClassifyPosts(V1),
+                List.of(ClassifyPosts.TAXONOMIES)), CanonicalEvent::postKey, Types.STRING, 1, 1, 0);
     }
 
     @Test

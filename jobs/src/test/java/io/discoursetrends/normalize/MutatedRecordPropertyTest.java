@@ -37,6 +37,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
@@ -132,6 +134,22 @@ class MutatedRecordPropertyTest {
             jdkValid = false;
         }
         assertThat(Utf8.firstInvalid(bytes) < 0).isEqualTo(jdkValid);
+    }
+
+    @Property(tries = 300)
+    void strictUtf8CheckFindsTheFirstBadByteAfterLongAsciiRuns(@ForAll @Size(max = 64) byte[] tail,
+            @ForAll @IntRange(min = 0, max = 40) int asciiBytes) {
+        byte[] bytes = new byte[asciiBytes + tail.length];
+        for (int i = 0; i < asciiBytes; i++) {
+            bytes[i] = (byte) ('a' + i % 26);
+        }
+        System.arraycopy(tail, 0, bytes, asciiBytes, tail.length);
+        // The offset the JDK's decoder stops at, as a reference for the fast path's exact answer.
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        java.nio.charset.CoderResult result = decoder.decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
+        int expected = result.isError() ? in.position() : -1;
+        assertThat(Utf8.firstInvalid(bytes)).isEqualTo(expected);
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -1,0 +1,62 @@
+package io.discoursetrends.buckets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discoursetrends.engagement.AttributedEvent;
+import java.io.IOException;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The fan-out edge's serializer: Flink picks it, and every field survives the round trip, nulls included. */
+class TopicContributionSerializerTest {
+    private static final TopicContributionSerializer S = TopicContributionSerializer.INSTANCE;
+
+    @Test
+    void shouldBeTheSerializerFlinkUsesForTheRecord() {
+        assertThat(TypeInformation.of(TopicContribution.class).createSerializer(new SerializerConfigImpl()))
+                .isSameAs(S);
+    }
+
+    @Test
+    void shouldRoundTripAPostWithNonAsciiTextAndSeveralTopics() throws IOException {
+        AttributedEvent post = new AttributedEvent(AttributedEvent.Kind.POST, "mastodon", 1_780_000_000_123L,
+                new String[] {"ai-art", "open-weight-models"}, "2026-05-25.1", "113456789", null, null,
+                "mastodon|1234", true, false, false, false, "ja", "mastodon.social",
+                new String[] {"画像生成", "qwen", "ünïcödé", "😀"}, 0, 0, 0, 0, 0);
+        assertRoundTrip(new TopicContribution("ai-art", post));
+    }
+
+    @Test
+    void shouldRoundTripEngagementWithNegativeCountersAndEveryNullableFieldNull() throws IOException {
+        AttributedEvent delta = new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, "reddit", -5L,
+                AttributedEvent.NO_TOPICS, null, null, null, null, null, false, true, true, true, null, null,
+                AttributedEvent.NO_TOPICS, 3, 0, -2, 1L << 40, -1);
+        assertRoundTrip(new TopicContribution(TrendBucket.ALL_TOPICS, delta));
+        AttributedEvent like = new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, "bluesky", 17L,
+                new String[] {"ai-art"}, "v1", "at://did:plc:x/app.bsky.feed.post/3k", "https://bsky.app/p/3k",
+                "x".repeat(300), "bluesky|did:plc:y", false, false, false, false, null, null,
+                AttributedEvent.NO_TOPICS, 1, 0, 0, 0, 0);
+        assertRoundTrip(new TopicContribution("ai-art", like));
+    }
+
+    @Test
+    void shouldRestoreItselfFromItsSnapshot() {
+        assertThat(S.snapshotConfiguration().resolveSchemaCompatibility(S.snapshotConfiguration()))
+                .extracting(TypeSerializerSchemaCompatibility::isCompatibleAsIs).isEqualTo(true);
+        assertThat(S.snapshotConfiguration().restoreSerializer()).isSameAs(S);
+    }
+
+    private static void assertRoundTrip(TopicContribution c) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        S.serialize(c, out);
+        S.serialize(c, out); // two in a row: each read must stop exactly at its end
+        DataInputDeserializer in = new DataInputDeserializer(out.getSharedBuffer(), 0, out.length());
+        assertThat(S.deserialize(in)).isEqualTo(c);
+        assertThat(S.deserialize(in)).isEqualTo(c);
+        assertThat(in.available()).isZero();
+    }
+}
