@@ -4,9 +4,11 @@ import io.discoursetrends.engagement.AttributedEvent;
 import io.discoursetrends.model.Platform;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -26,8 +28,8 @@ import org.apache.flink.util.OutputTag;
  *       the bucket is emitted as {@code complete}: one document per platform that had events, and one for all
  *       platforms.</li>
  *   <li>A late event (its bucket already emitted) within {@code allowedLateness} updates the bucket, whose
- *       platform and all-platforms documents are emitted again at once under the same ids: the last write is
- *       always the corrected one.</li>
+ *       platform and all-platforms documents are emitted again at once (once per batch) under the same ids: the
+ *       last write is always the corrected one.</li>
  *   <li>Later than that, the bucket's state is gone: the event goes to {@link #TOO_LATE} (counted in
  *       {@code tooLateEvents}). Each event reaches the key of each of its topics and of
  *       {@link TrendBucket#ALL_TOPICS}; only the latter reports it, so the late-data topic holds it once.</li>
@@ -35,17 +37,17 @@ import org.apache.flink.util.OutputTag;
  *       {@code complete=false}, so dashboards move within seconds rather than at the end of each bucket.</li>
  * </ul>
  *
- * <p>Only the platforms are counted per event; the all-platforms document is composed from them when it is
- * written ({@link BucketAccumulator#combined}). Keying by topic rather than topic x platform, and composing
- * rather than counting twice, halves both the copies of each event sent across the network and the sketch
- * updates: the fan-out into this stage is the most expensive edge of the job.
+ * <p>Events arrive in batches per topic ({@link TopicBatcher}). Only the platforms are counted per event; the
+ * all-platforms document is composed from them when it is written ({@link BucketAccumulator#combined}).
+ * Keying by topic rather than topic x platform, and composing rather than counting twice, halves both the
+ * copies of each event sent to this stage and the sketch updates.
  *
  * <p>Per key, state is one accumulator per open bucket and platform (at most (lateness/size + 2) x 4 of them)
  * and two event-time timers per bucket (emit, clean up); everything is cleared once the watermark passes
  * end + lateness. A hand-made keyed function rather than Flink's window operator because the accumulator needs
  * its own serializer and the early-result, late-update and too-late rules above in one place.
  */
-public final class TopicBucketFunction extends KeyedProcessFunction<String, TopicContribution, TrendBucket> {
+public final class TopicBucketFunction extends KeyedProcessFunction<String, TopicBatch, TrendBucket> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<AttributedEvent> TOO_LATE = new OutputTag<>("too-late-events") {};
@@ -92,33 +94,50 @@ public final class TopicBucketFunction extends KeyedProcessFunction<String, Topi
     }
 
     @Override
-    public void processElement(TopicContribution c, Context ctx, Collector<TrendBucket> out) throws Exception {
-        AttributedEvent e = c.event();
-        long start = Math.floorDiv(e.timeMillis(), sizeMillis) * sizeMillis;
-        long lastTimestamp = start + sizeMillis - 1;
+    public void processElement(TopicBatch batch, Context ctx, Collector<TrendBucket> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
-        if (lastTimestamp + lateness <= watermark) {
-            if (c.reportsLateness()) {
-                tooLate.inc();
-                ctx.output(TOO_LATE, e);
+        // Accumulators touched by this batch, written back once at the end; starts of fired buckets it updated.
+        Map<Long, BucketAccumulator> touched = new HashMap<>();
+        TreeSet<Long> lateStarts = new TreeSet<>();
+        boolean open = false;
+        for (AttributedEvent e : batch.events()) {
+            long start = Math.floorDiv(e.timeMillis(), sizeMillis) * sizeMillis;
+            long lastTimestamp = start + sizeMillis - 1;
+            if (lastTimestamp + lateness <= watermark) {
+                if (batch.reportsLateness()) {
+                    tooLate.inc();
+                    ctx.output(TOO_LATE, e);
+                }
+                continue;
             }
-            return;
+            long slot = slot(start, Platform.of(e.platform()));
+            BucketAccumulator acc = touched.get(slot);
+            if (acc == null) {
+                acc = buckets.get(slot);
+                if (acc == null) {
+                    acc = new BucketAccumulator();
+                    // Per bucket, not per platform: registering a timer that exists is a no-op.
+                    ctx.timerService().registerEventTimeTimer(lastTimestamp);
+                    ctx.timerService().registerEventTimeTimer(lastTimestamp + lateness);
+                }
+                touched.put(slot, acc);
+            }
+            acc.add(e, maxPostsPerAuthor);
+            // The watermark passed the bucket's end: it fired, even if this is its platform's first event.
+            if (acc.fired || lastTimestamp <= watermark) {
+                lateUpdates.inc();
+                lateStarts.add(start);
+            } else {
+                open = true;
+            }
         }
-        long slot = slot(start, Platform.of(e.platform()));
-        BucketAccumulator acc = buckets.get(slot);
-        if (acc == null) {
-            acc = new BucketAccumulator();
-            // Per bucket, not per platform: registering a timer that exists is a no-op.
-            ctx.timerService().registerEventTimeTimer(lastTimestamp);
-            ctx.timerService().registerEventTimeTimer(lastTimestamp + lateness);
+        for (Map.Entry<Long, BucketAccumulator> t : touched.entrySet()) {
+            buckets.put(t.getKey(), t.getValue());
         }
-        acc.add(e, maxPostsPerAuthor);
-        buckets.put(slot, acc);
-        // The watermark passed the bucket's end: it fired, even if this is its platform's first event.
-        if (acc.fired || lastTimestamp <= watermark) {
-            lateUpdates.inc();
-            emit(ctx.getCurrentKey(), start, true, out);
-        } else if (earlyIntervalMillis > 0) {
+        for (long start : lateStarts) {
+            emit(ctx.getCurrentKey(), start, true, out); // the corrected documents, at once
+        }
+        if (open && earlyIntervalMillis > 0) {
             long now = ctx.timerService().currentProcessingTime();
             // One timer per key and interval: registering the same time again is a no-op.
             ctx.timerService().registerProcessingTimeTimer((now / earlyIntervalMillis + 1) * earlyIntervalMillis);

@@ -1,7 +1,8 @@
 package io.discoursetrends.job;
 
+import io.discoursetrends.buckets.TopicBatch;
+import io.discoursetrends.buckets.TopicBatcher;
 import io.discoursetrends.buckets.TopicBucketFunction;
-import io.discoursetrends.buckets.TopicContribution;
 import io.discoursetrends.buckets.TrendBucket;
 import io.discoursetrends.classify.ClassifiedEvent;
 import io.discoursetrends.classify.ClassifyPosts;
@@ -20,9 +21,10 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -92,9 +94,9 @@ public final class DiscourseTrendsJob {
                 .name("elasticsearch: matched posts").uid("sink-posts");
 
         SingleOutputStreamOperator<TrendBucket> buckets = attributed
-                .flatMap(TopicContribution.fanOut())
-                .name("fan out to topics").uid("fan-out-topics")
-                .keyBy(TopicContribution::topic)
+                .transform("fan out to topics, in batches", TypeInformation.of(TopicBatch.class), new TopicBatcher())
+                .uid("fan-out-topics")
+                .keyBy(TopicBatch::topic)
                 .process(new TopicBucketFunction(config.get(JobOptions.BUCKET_SIZE),
                         config.get(JobOptions.ALLOWED_LATENESS), config.get(JobOptions.EARLY_RESULTS),
                         config.get(JobOptions.MAX_POSTS_PER_AUTHOR)))

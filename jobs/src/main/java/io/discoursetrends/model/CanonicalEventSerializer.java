@@ -7,7 +7,6 @@ import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -20,10 +19,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>Records in flight are never part of a savepoint (only with unaligned checkpoints, which restore them with
  * the same job version), so the format may change between releases; the snapshot is for Flink's bookkeeping.
  */
-public final class CanonicalEventSerializer extends TypeSerializerSingleton<CanonicalEvent> {
+public final class CanonicalEventSerializer extends RecordSerializer<CanonicalEvent> {
     private static final long serialVersionUID = 1L;
-
-    public static final CanonicalEventSerializer INSTANCE = new CanonicalEventSerializer();
 
     private static final Platform[] PLATFORMS = Platform.values();
     private static final Engagement.Type[] TYPES = Engagement.Type.values();
@@ -36,28 +33,8 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
     private static final int BOT = 1 << 5;
 
     @Override
-    public boolean isImmutableType() {
-        return true; // records nobody writes to after creation
-    }
-
-    @Override
-    public CanonicalEvent createInstance() {
-        return null; // immutable: never deserialized into a reused instance
-    }
-
-    @Override
-    public CanonicalEvent copy(CanonicalEvent from) {
-        return from;
-    }
-
-    @Override
-    public CanonicalEvent copy(CanonicalEvent from, CanonicalEvent reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
+    protected RecordSerializer<CanonicalEvent> newInstance() {
+        return new CanonicalEventSerializer();
     }
 
     @Override
@@ -74,18 +51,18 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
         }
         if (p != null) {
             out.writeByte(p.platform().ordinal());
-            Utf8Strings.write(out, p.id());
-            Utf8Strings.write(out, p.url());
-            Utf8Strings.write(out, p.authorId());
-            Utf8Strings.write(out, p.authorHandle());
-            Utf8Strings.write(out, p.community());
-            Utf8Strings.write(out, p.text());
-            Utf8Strings.write(out, p.lang());
+            strings().write(out, p.id());
+            strings().write(out, p.url());
+            strings().write(out, p.authorId());
+            strings().write(out, p.authorHandle());
+            strings().write(out, p.community());
+            strings().write(out, p.text());
+            strings().write(out, p.lang());
             writeNullableInstant(out, p.createdAt());
-            Utf8Strings.write(out, p.replyTo());
-            Utf8Strings.write(out, p.quoteOf());
+            strings().write(out, p.replyTo());
+            strings().write(out, p.quoteOf());
             if (p.hashtags() != null) {
-                Utf8Strings.writeArray(out, p.hashtags());
+                strings().writeArray(out, p.hashtags());
             }
             if (p.metrics() != null) {
                 writeMetrics(out, p.metrics());
@@ -95,9 +72,9 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
         Engagement e = event.engagement();
         out.writeByte(e.platform().ordinal());
         out.writeByte(e.type().ordinal());
-        Utf8Strings.write(out, e.id());
-        Utf8Strings.write(out, e.subjectId());
-        Utf8Strings.write(out, e.actorId());
+        strings().write(out, e.id());
+        strings().write(out, e.subjectId());
+        strings().write(out, e.actorId());
         writeNullableInstant(out, e.createdAt());
         out.writeLong(e.delta());
     }
@@ -108,17 +85,17 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
         Instant observedAt = (flags & HAS_OBSERVED_AT) != 0 ? readInstant(in) : null;
         if ((flags & IS_POST) != 0) {
             Platform platform = PLATFORMS[in.readUnsignedByte()];
-            String id = Utf8Strings.read(in);
-            String url = Utf8Strings.read(in);
-            String authorId = Utf8Strings.read(in);
-            String authorHandle = Utf8Strings.read(in);
-            String community = Utf8Strings.read(in);
-            String text = Utf8Strings.read(in);
-            String lang = Utf8Strings.read(in);
+            String id = strings().read(in);
+            String url = strings().read(in);
+            String authorId = strings().read(in);
+            String authorHandle = strings().read(in);
+            String community = strings().read(in);
+            String text = strings().read(in);
+            String lang = strings().read(in);
             Instant createdAt = readNullableInstant(in);
-            String replyTo = Utf8Strings.read(in);
-            String quoteOf = Utf8Strings.read(in);
-            String[] hashtags = (flags & HAS_HASHTAGS) != 0 ? Utf8Strings.readArray(in) : null;
+            String replyTo = strings().read(in);
+            String quoteOf = strings().read(in);
+            String[] hashtags = (flags & HAS_HASHTAGS) != 0 ? strings().readArray(in) : null;
             Metrics metrics = (flags & HAS_METRICS) != 0 ? readMetrics(in) : null;
             Boolean bot = (flags & BOT_KNOWN) != 0 ? Boolean.valueOf((flags & BOT) != 0) : null;
             return new CanonicalEvent(new Post(platform, id, url, authorId, authorHandle, bot, community, text, lang,
@@ -126,9 +103,9 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
         }
         Platform platform = PLATFORMS[in.readUnsignedByte()];
         Engagement.Type type = TYPES[in.readUnsignedByte()];
-        String id = Utf8Strings.read(in);
-        String subjectId = Utf8Strings.read(in);
-        String actorId = Utf8Strings.read(in);
+        String id = strings().read(in);
+        String subjectId = strings().read(in);
+        String actorId = strings().read(in);
         Instant createdAt = readNullableInstant(in);
         long delta = in.readLong();
         return new CanonicalEvent(null, new Engagement(platform, type, id, subjectId, actorId, createdAt, delta),
@@ -136,24 +113,14 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
     }
 
     @Override
-    public CanonicalEvent deserialize(CanonicalEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
     public TypeSerializerSnapshot<CanonicalEvent> snapshotConfiguration() {
         return new Snapshot();
     }
 
-    /** Restores {@link #INSTANCE}. */
+    /** Restores the serializer (it has no configuration). */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<CanonicalEvent> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(CanonicalEventSerializer::new);
         }
     }
 
@@ -162,7 +129,7 @@ public final class CanonicalEventSerializer extends TypeSerializerSingleton<Cano
             extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<CanonicalEvent> {
         @Override
         public TypeInformation<CanonicalEvent> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
-            return new SerializerTypeInfo<>(CanonicalEvent.class, INSTANCE);
+            return new SerializerTypeInfo<>(CanonicalEvent.class, new CanonicalEventSerializer());
         }
     }
 

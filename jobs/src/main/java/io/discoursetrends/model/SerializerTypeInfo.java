@@ -52,7 +52,7 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public TypeSerializer<T> createSerializer(SerializerConfig config) {
-        return serializer;
+        return serializer.duplicate(); // one per user: a serializer may keep buffers
     }
 
     @Override

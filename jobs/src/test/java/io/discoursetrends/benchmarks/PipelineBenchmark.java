@@ -67,14 +67,15 @@ import org.apache.flink.util.Collector;
  * ({@link com.sun.management.OperatingSystemMXBean#getProcessCpuTime()}): JIT, GC and Flink's own threads
  * included, which is what a deployment pays for. Rounds interleave the stages, so drift (thermal, noisy
  * neighbours) affects them alike; the first {@code --warmup-rounds} are not reported, the rest report their
- * median (and range). One MiniCluster serves all Flink runs, so its start-up is not counted; each job's
+ * median (and range). Four warm-up rounds by default: the JIT needs about that many runs of the full topology
+ * (a million events) before its rounds stop getting faster, and a job that runs for days is compiled. One MiniCluster serves all Flink runs, so its start-up is not counted; each job's
  * submission and deployment are. No checkpoints are taken.
  *
  * <p>Run: see docs/benchmarks.md. Options: {@code --records=N} (default 300000), {@code --rounds=N} (5),
- * {@code --warmup-rounds=N} (1), {@code --events-per-second=N} (1000: the event-time density, which sets
+ * {@code --warmup-rounds=N} (4), {@code --events-per-second=N} (1000: the event-time density, which sets
  * how many bucket keys are open at once), {@code --dense=false} to skip the dense-taxonomy stages,
- * {@code --only=TEXT} to run only the stages whose name contains TEXT (e.g. under a profiler),
- * {@code --object-reuse=true} to try Flink's {@code pipeline.object-reuse} (the job does not set it).
+ * {@code --only=TEXT} to run only the stages whose name contains TEXT (e.g. under a profiler). The job enables
+ * Flink's object reuse itself, as in production.
  */
 public final class PipelineBenchmark {
     private static final String REALISTIC = "default+multiword-2000";
@@ -104,17 +105,15 @@ public final class PipelineBenchmark {
     public static void main(String[] args) throws Exception {
         int records = intArg(args, "records", 300_000);
         int rounds = intArg(args, "rounds", 5);
-        int warmups = intArg(args, "warmup-rounds", 1);
+        int warmups = intArg(args, "warmup-rounds", 4);
         int eventsPerSecond = intArg(args, "events-per-second", 1_000);
         boolean dense = Boolean.parseBoolean(arg(args, "dense", "true"));
         String only = arg(args, "only", "");
-        objectReuse = Boolean.parseBoolean(arg(args, "object-reuse", "false"));
 
         System.out.println("# PipelineBenchmark");
         System.out.println("machine: " + BenchmarkData.machine());
         System.out.printf(Locale.ROOT, "options: records=%d rounds=%d warmup-rounds=%d events-per-second=%d "
-                + "dense=%s only=%s object-reuse=%s%n", records, rounds, warmups, eventsPerSecond, dense, only,
-                objectReuse);
+                + "dense=%s only=%s%n", records, rounds, warmups, eventsPerSecond, dense, only);
 
         Duration span = Duration.ofSeconds(Math.max(1, records / eventsPerSecond));
         List<BenchmarkData.RawInput> raw = BenchmarkData.mixedStream(records, span, BenchmarkData.SEED);
@@ -299,7 +298,6 @@ public final class PipelineBenchmark {
     private static Configuration baseConfig() {
         Configuration config = new Configuration();
         config.set(PipelineOptions.GENERIC_TYPES, false); // a Kryo fallback would fail, not slow down, the run
-        config.set(PipelineOptions.OBJECT_REUSE, objectReuse);
         return config;
     }
 
@@ -469,8 +467,6 @@ public final class PipelineBenchmark {
     }
 
     private static volatile long sink;
-    /** Flink's pipeline.object-reuse for the Flink stages: off by default, as in the job's configuration. */
-    private static boolean objectReuse;
     /** Bucket documents the last full-topology run wrote (printed with the round, as a sanity figure). */
     private static volatile long lastBucketDocuments;
 

@@ -27,7 +27,7 @@ class TopicBucketFunctionTest {
     static final long MINUTE = 60_000;
     static final Duration LATENESS = Duration.ofMinutes(10);
 
-    private KeyedOneInputStreamOperatorTestHarness<String, TopicContribution, TrendBucket> h;
+    private KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> h;
 
     @BeforeEach
     void open() throws Exception {
@@ -40,10 +40,10 @@ class TopicBucketFunctionTest {
         h.close();
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, TopicContribution, TrendBucket> harness() throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> harness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
                 new TopicBucketFunction(Duration.ofMinutes(1), LATENESS, Duration.ofSeconds(10), 2)),
-                TopicContribution::topic, Types.STRING);
+                TopicBatch::topic, Types.STRING);
     }
 
     @Test
@@ -119,6 +119,19 @@ class TopicBucketFunctionTest {
     }
 
     @Test
+    void shouldRewriteAFiredBucketOncePerBatchOfLateEvents() throws Exception {
+        add("ai-art", post("p1", 5, "alice", "x", "en"));
+        h.processWatermark(T0 + 5 * MINUTE);
+        h.processElement(new StreamRecord<>(new TopicBatch("ai-art", new AttributedEvent[] {
+            like("p1", 30, "bob", 1), like("p1", 31, "carol", 1), like("p1", 32, "dave", 1)})));
+
+        List<TrendBucket> out = h.extractOutputValues();
+        assertThat(out).extracting(TrendBucket::platform, TrendBucket::likes, TrendBucket::uniqueEngagers)
+                .containsExactly(tuple("bluesky", 0L, 0L), tuple("all", 0L, 0L), tuple("bluesky", 3L, 3L),
+                        tuple("all", 3L, 3L));
+    }
+
+    @Test
     void shouldWriteAPlatformsFirstEventOfAFiredBucketAtOnceWithTheAllPlatformsDocument() throws Exception {
         add("ai-art", post("p1", 5, "alice", "x", "en"));
         h.processWatermark(T0 + 5 * MINUTE);
@@ -136,11 +149,9 @@ class TopicBucketFunctionTest {
     void shouldSendATooLateEventToTheLateOutputOnceAcrossItsKeys() throws Exception {
         h.processWatermark(T0 + MINUTE - 1 + LATENESS.toMillis());
         AttributedEvent late = like("p1", 30, "bob", 1);
-        List<TopicContribution> keys = fanOut(late);
-        assertThat(keys).extracting(TopicContribution::topic).containsExactly("_all", "ai-art");
-        for (TopicContribution c : keys) {
-            h.processElement(new StreamRecord<>(c, late.timeMillis()));
-        }
+        // As TopicBatcher sends it: to _all and to its topic.
+        h.processElement(new StreamRecord<>(new TopicBatch("_all", new AttributedEvent[] {late})));
+        h.processElement(new StreamRecord<>(new TopicBatch("ai-art", new AttributedEvent[] {late})));
         assertThat(h.extractOutputValues()).isEmpty();
         ConcurrentLinkedQueue<StreamRecord<AttributedEvent>> tooLate = h.getSideOutput(TopicBucketFunction.TOO_LATE);
         assertThat(tooLate).extracting(StreamRecord::getValue).containsExactly(late);
@@ -235,7 +246,7 @@ class TopicBucketFunctionTest {
     }
 
     private void add(String topic, AttributedEvent e) throws Exception {
-        h.processElement(new StreamRecord<>(new TopicContribution(topic, e), e.timeMillis()));
+        h.processElement(new StreamRecord<>(new TopicBatch(topic, new AttributedEvent[] {e})));
     }
 
     private static TrendBucket withPlatform(TrendBucket b, String platform) {
@@ -243,12 +254,6 @@ class TopicBucketFunctionTest {
                 b.taxonomyVersions(), b.posts(), b.cappedPosts(), b.botPosts(), b.likes(), b.reposts(), b.replies(),
                 b.quotes(), b.votes(), b.engagement(), b.unattributedEngagement(), b.uniqueAuthors(),
                 b.uniqueEngagers(), b.topPosts(), b.topTerms(), b.topCommunities(), b.languages());
-    }
-
-    private static List<TopicContribution> fanOut(AttributedEvent e) {
-        List<TopicContribution> out = new java.util.ArrayList<>();
-        TopicContribution.fanOut(e, new org.apache.flink.api.common.functions.util.ListCollector<>(out));
-        return out;
     }
 
     static AttributedEvent post(String id, int second, String author, String term, String lang) {

@@ -12,13 +12,13 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 /** The fan-out edge's serializer: Flink picks it, and every field survives the round trip, nulls included. */
-class TopicContributionSerializerTest {
-    private static final TopicContributionSerializer S = TopicContributionSerializer.INSTANCE;
+class TopicBatchSerializerTest {
+    private final TopicBatchSerializer s = new TopicBatchSerializer();
 
     @Test
     void shouldBeTheSerializerFlinkUsesForTheRecord() {
-        assertThat(TypeInformation.of(TopicContribution.class).createSerializer(new SerializerConfigImpl()))
-                .isSameAs(S);
+        assertThat(TypeInformation.of(TopicBatch.class).createSerializer(new SerializerConfigImpl()))
+                .isInstanceOf(TopicBatchSerializer.class);
     }
 
     @Test
@@ -27,7 +27,7 @@ class TopicContributionSerializerTest {
                 new String[] {"ai-art", "open-weight-models"}, "2026-05-25.1", "113456789", null, null,
                 "mastodon|1234", true, false, false, false, "ja", "mastodon.social",
                 new String[] {"画像生成", "qwen", "ünïcödé", "😀"}, 0, 0, 0, 0, 0);
-        assertRoundTrip(new TopicContribution("ai-art", post));
+        assertRoundTrip(new TopicBatch("ai-art", new AttributedEvent[] {post}));
     }
 
     @Test
@@ -35,28 +35,29 @@ class TopicContributionSerializerTest {
         AttributedEvent delta = new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, "reddit", -5L,
                 AttributedEvent.NO_TOPICS, null, null, null, null, null, false, true, true, true, null, null,
                 AttributedEvent.NO_TOPICS, 3, 0, -2, 1L << 40, -1);
-        assertRoundTrip(new TopicContribution(TrendBucket.ALL_TOPICS, delta));
+        assertRoundTrip(new TopicBatch(TrendBucket.ALL_TOPICS, new AttributedEvent[] {delta}));
         AttributedEvent like = new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, "bluesky", 17L,
                 new String[] {"ai-art"}, "v1", "at://did:plc:x/app.bsky.feed.post/3k", "https://bsky.app/p/3k",
                 "x".repeat(300), "bluesky|did:plc:y", false, false, false, false, null, null,
                 AttributedEvent.NO_TOPICS, 1, 0, 0, 0, 0);
-        assertRoundTrip(new TopicContribution("ai-art", like));
+        assertRoundTrip(new TopicBatch("ai-art", new AttributedEvent[] {like, like, delta}));
+        assertRoundTrip(new TopicBatch("empty", new AttributedEvent[0]));
     }
 
     @Test
     void shouldRestoreItselfFromItsSnapshot() {
-        assertThat(S.snapshotConfiguration().resolveSchemaCompatibility(S.snapshotConfiguration()))
+        assertThat(s.snapshotConfiguration().resolveSchemaCompatibility(s.snapshotConfiguration()))
                 .extracting(TypeSerializerSchemaCompatibility::isCompatibleAsIs).isEqualTo(true);
-        assertThat(S.snapshotConfiguration().restoreSerializer()).isSameAs(S);
+        assertThat(s.snapshotConfiguration().restoreSerializer()).isInstanceOf(TopicBatchSerializer.class);
     }
 
-    private static void assertRoundTrip(TopicContribution c) throws IOException {
+    private void assertRoundTrip(TopicBatch c) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
-        S.serialize(c, out);
-        S.serialize(c, out); // two in a row: each read must stop exactly at its end
+        s.serialize(c, out);
+        s.serialize(c, out); // two in a row: each read must stop exactly at its end
         DataInputDeserializer in = new DataInputDeserializer(out.getSharedBuffer(), 0, out.length());
-        assertThat(S.deserialize(in)).isEqualTo(c);
-        assertThat(S.deserialize(in)).isEqualTo(c);
+        assertThat(s.deserialize(in)).isEqualTo(c);
+        assertThat(s.deserialize(in)).isEqualTo(c);
         assertThat(in.available()).isZero();
     }
 }

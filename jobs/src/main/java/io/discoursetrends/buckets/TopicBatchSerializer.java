@@ -1,0 +1,135 @@
+package io.discoursetrends.buckets;
+
+import io.discoursetrends.engagement.AttributedEvent;
+import io.discoursetrends.model.Platform;
+import io.discoursetrends.model.RecordSerializer;
+import io.discoursetrends.model.SerializerTypeInfo;
+import io.discoursetrends.model.Utf8Strings;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Flink's serializer for {@link TopicBatch}, the record sent from attribution to the topic buckets. The
+ * generic record serializer writes a string one character at a time and every field with its own null marker;
+ * this one writes strings as UTF-8 in one block ({@link Utf8Strings}), each event's flags in one byte, its
+ * platform as the ordinal (read back as the shared {@link Platform#id()} instance) and only the counters that
+ * are not zero.
+ *
+ * <p>Records in flight are never part of a savepoint (only with unaligned checkpoints, which restore them with
+ * the same job version), so the format may change between releases; the snapshot is for Flink's bookkeeping.
+ */
+public final class TopicBatchSerializer extends RecordSerializer<TopicBatch> {
+    private static final long serialVersionUID = 1L;
+
+    private static final Platform[] PLATFORMS = Platform.values();
+
+    private static final int POST = 1;
+    private static final int REPLY = 1 << 1;
+    private static final int QUOTE = 1 << 2;
+    private static final int BOT_POST = 1 << 3;
+    private static final int UNATTRIBUTED = 1 << 4;
+
+    @Override
+    protected RecordSerializer<TopicBatch> newInstance() {
+        return new TopicBatchSerializer();
+    }
+
+    @Override
+    public void serialize(TopicBatch batch, DataOutputView out) throws IOException {
+        strings().write(out, batch.topic());
+        Utf8Strings.writeVarInt(out, batch.events().length);
+        for (AttributedEvent e : batch.events()) {
+            writeEvent(out, e);
+        }
+    }
+
+    @Override
+    public TopicBatch deserialize(DataInputView in) throws IOException {
+        String topic = strings().read(in);
+        AttributedEvent[] events = new AttributedEvent[Utf8Strings.readVarInt(in)];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = readEvent(in);
+        }
+        return new TopicBatch(topic, events);
+    }
+
+    private void writeEvent(DataOutputView out, AttributedEvent e) throws IOException {
+        out.writeByte((e.isPost() ? POST : 0) | (e.reply() ? REPLY : 0) | (e.quote() ? QUOTE : 0)
+                | (e.botPost() ? BOT_POST : 0) | (e.unattributed() ? UNATTRIBUTED : 0));
+        out.writeByte(Platform.of(e.platform()).ordinal());
+        out.writeLong(e.timeMillis());
+        strings().writeArray(out, e.topics());
+        strings().write(out, e.taxonomyVersion());
+        strings().write(out, e.postId());
+        strings().write(out, e.url());
+        strings().write(out, e.snippet());
+        strings().write(out, e.authorKey());
+        strings().write(out, e.lang());
+        strings().write(out, e.community());
+        strings().writeArray(out, e.terms());
+        long[] counters = {e.likes(), e.reposts(), e.replies(), e.quotes(), e.votes()};
+        int nonZero = 0;
+        for (int i = 0; i < counters.length; i++) {
+            nonZero |= counters[i] != 0 ? 1 << i : 0;
+        }
+        out.writeByte(nonZero);
+        for (int i = 0; i < counters.length; i++) {
+            if ((nonZero & 1 << i) != 0) {
+                out.writeLong(counters[i]);
+            }
+        }
+    }
+
+    private AttributedEvent readEvent(DataInputView in) throws IOException {
+        int flags = in.readUnsignedByte();
+        String platform = PLATFORMS[in.readUnsignedByte()].id();
+        long time = in.readLong();
+        String[] topics = strings().readArray(in);
+        String taxonomyVersion = strings().read(in);
+        String postId = strings().read(in);
+        String url = strings().read(in);
+        String snippet = strings().read(in);
+        String authorKey = strings().read(in);
+        String lang = strings().read(in);
+        String community = strings().read(in);
+        String[] terms = strings().readArray(in);
+        int nonZero = in.readUnsignedByte();
+        long[] counters = new long[5];
+        for (int i = 0; i < counters.length; i++) {
+            if ((nonZero & 1 << i) != 0) {
+                counters[i] = in.readLong();
+            }
+        }
+        return new AttributedEvent((flags & POST) != 0 ? AttributedEvent.Kind.POST : AttributedEvent.Kind.ENGAGEMENT,
+                platform, time, topics, taxonomyVersion, postId, url, snippet, authorKey, (flags & REPLY) != 0,
+                (flags & QUOTE) != 0, (flags & BOT_POST) != 0, (flags & UNATTRIBUTED) != 0, lang, community, terms,
+                counters[0], counters[1], counters[2], counters[3], counters[4]);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<TopicBatch> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Restores the serializer (it has no configuration). */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<TopicBatch> {
+        public Snapshot() {
+            super(TopicBatchSerializer::new);
+        }
+    }
+
+    /** Makes Flink use this serializer wherever a {@link TopicBatch} is sent ({@code @TypeInfo}). */
+    public static final class TypeInfoFactory
+            extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<TopicBatch> {
+        @Override
+        public TypeInformation<TopicBatch> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
+            return new SerializerTypeInfo<>(TopicBatch.class, new TopicBatchSerializer());
+        }
+    }
+}
