@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Harness tests of the fan-out batches: every event reaches _all and each of its topics once, in arrival order,
- * and nothing is held across a watermark, a checkpoint barrier, the end of the input or the size bound.
+ * and nothing is held across a watermark, a checkpoint barrier, the end of the input, the size bound or the
+ * longest wait.
  */
 class TopicBatcherTest {
     private OneInputStreamOperatorTestHarness<AttributedEvent, TopicBatch> h;
@@ -63,6 +64,20 @@ class TopicBatcherTest {
         OperatorSubtaskState snapshot = h.snapshot(1, 0);
         assertThat(snapshot.getManagedOperatorState()).isEmpty();
         assertThat(snapshot.getManagedKeyedState()).isEmpty();
+    }
+
+    @Test
+    void shouldFlushWhatWaitedTooLongWhenNoWatermarkComes() throws Exception {
+        h.setProcessingTime(0);
+        h.processElement(new StreamRecord<>(TopicBucketFunctionTest.like("p1", 3, "bob", 1)));
+        h.setProcessingTime(TopicBatcher.MAX_WAIT_MILLIS - 1);
+        assertThat(h.getOutput()).isEmpty();
+        h.setProcessingTime(TopicBatcher.MAX_WAIT_MILLIS);
+        assertThat(h.extractOutputValues()).extracting(TopicBatch::topic).containsExactly("_all", "ai-art");
+
+        h.processElement(new StreamRecord<>(TopicBucketFunctionTest.like("p1", 4, "carol", 1)));
+        h.setProcessingTime(2 * TopicBatcher.MAX_WAIT_MILLIS); // the next event is held at most as long again
+        assertThat(h.extractOutputValues()).hasSize(4);
     }
 
     @Test
