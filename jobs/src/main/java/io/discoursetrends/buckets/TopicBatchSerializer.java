@@ -21,8 +21,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * platform as the ordinal (read back as the shared {@link Platform#id()} instance) and only the counters that
  * are not zero.
  *
- * <p>Records in flight are never part of a savepoint (only with unaligned checkpoints, which restore them with
- * the same job version), so the format may change between releases; the snapshot is for Flink's bookkeeping.
+ * <p>Savepoints never hold records in flight (only unaligned checkpoints do), so the format may change between
+ * releases as long as upgrades go through a savepoint, as the runbook says; the snapshot is for Flink's
+ * bookkeeping.
  */
 public final class TopicBatchSerializer extends RecordSerializer<TopicBatch> {
     private static final long serialVersionUID = 1L;

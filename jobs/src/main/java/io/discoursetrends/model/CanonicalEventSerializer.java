@@ -16,8 +16,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * ({@link Utf8Strings}); enums as ordinals; nullable counters and flags as bit masks. It replaces Flink's record
  * serializer, which wrote text one character at a time.
  *
- * <p>Records in flight are never part of a savepoint (only with unaligned checkpoints, which restore them with
- * the same job version), so the format may change between releases; the snapshot is for Flink's bookkeeping.
+ * <p>Savepoints never hold records in flight (only unaligned checkpoints do), so the format may change between
+ * releases as long as upgrades go through a savepoint, as the runbook says; the snapshot is for Flink's
+ * bookkeeping.
  */
 public final class CanonicalEventSerializer extends RecordSerializer<CanonicalEvent> {
     private static final long serialVersionUID = 1L;
