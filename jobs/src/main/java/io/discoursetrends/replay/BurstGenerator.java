@@ -234,7 +234,7 @@ public final class BurstGenerator {
                 ObjectNode d = (ObjectNode) n.get("data");
                 String sub = script.subreddit();
                 String id = d.get("id").asText();
-                String slug = slug(title);
+                String slug = RawStreamGenerator.slug(title);
                 d.put("subreddit", sub);
                 d.put("subreddit_name_prefixed", "r/" + sub);
                 d.put("title", title);
@@ -260,7 +260,7 @@ public final class BurstGenerator {
                     n.put("title", "Poll: " + title);
                 } else {
                     n.put("title", title);
-                    n.put("url", "https://example.org/" + slug(title));
+                    n.put("url", "https://example.org/" + RawStreamGenerator.slug(title));
                 }
                 observedWithSnapshots(n, t, popular, r, out);
             }
@@ -363,21 +363,6 @@ public final class BurstGenerator {
 
     private static String html(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static String slug(String title) {
-        StringBuilder b = new StringBuilder();
-        for (char c : title.toLowerCase(Locale.ROOT).toCharArray()) {
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                b.append(c);
-            } else if (b.length() > 0 && b.charAt(b.length() - 1) != '_') {
-                b.append('_');
-            }
-            if (b.length() >= 50) {
-                break;
-            }
-        }
-        return b.length() == 0 ? "_" : b.toString();
     }
 
     /** An AT Protocol TID for these microseconds (clock id 0x2A). */

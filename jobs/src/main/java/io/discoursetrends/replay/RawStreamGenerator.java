@@ -102,6 +102,22 @@ public final class RawStreamGenerator {
 
     private RawStreamGenerator() {}
 
+    /** A title as the URL slug Reddit gives it: lower-case letters and digits, '_' between, 50 at most. */
+    static String slug(String title) {
+        StringBuilder b = new StringBuilder();
+        for (char c : title.toLowerCase(Locale.ROOT).toCharArray()) {
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                b.append(c);
+            } else if (b.length() > 0 && b.charAt(b.length() - 1) != '_') {
+                b.append('_');
+            }
+            if (b.length() >= 50) {
+                break;
+            }
+        }
+        return b.length() == 0 ? "_" : b.toString();
+    }
+
     /** {@link #generate(Platform, int, Instant, Duration, long, Mix)} with {@link Mix#DEFAULT}. */
     public static List<RawRecord> generate(Platform platform, int count, Instant start, Duration span, long seed) {
         return generate(platform, count, start, span, seed, Mix.DEFAULT);
@@ -627,21 +643,6 @@ public final class RawStreamGenerator {
         private String id36(long n) {
             // Seven base-36 digits or more, like today's Reddit ids.
             return Long.toString(2_176_782_336L + idBase + n, 36);
-        }
-
-        private static String slug(String title) {
-            StringBuilder b = new StringBuilder();
-            for (char c : title.toLowerCase(Locale.ROOT).toCharArray()) {
-                if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                    b.append(c);
-                } else if (b.length() > 0 && b.charAt(b.length() - 1) != '_') {
-                    b.append('_');
-                }
-                if (b.length() >= 50) {
-                    break;
-                }
-            }
-            return b.length() == 0 ? "_" : b.toString();
         }
 
         // --- Hacker News --------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 package io.discoursetrends.cli;
 
+import static io.discoursetrends.cli.ShadedJar.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.discoursetrends.cli.ShadedJar.Result;
 import io.discoursetrends.model.Platform;
 import io.discoursetrends.replay.RawStreamGenerator;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,14 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
  * a cluster, so it is not in the jar). Catches a Flink class leaking into what --help or normalize loads.
  */
 class JarSmokeIT {
-    private static final Path JAR = Path.of(System.getProperty("discourse.root.dir", ".."),
-            "jobs/target/discourse-trends.jar");
 
     @Test
     void helpShouldListTheSubcommandsWithoutFlinkOnTheClasspath() throws Exception {
         Result r = run("--help");
-        assertThat(r.exit).isZero();
-        assertThat(r.stdout).contains("normalize", "jsonl", "run", "demo", "options");
+        assertThat(r.exit()).isZero();
+        assertThat(r.stdout()).contains("normalize", "jsonl", "run", "demo", "options");
     }
 
     @Test
@@ -50,41 +48,18 @@ class JarSmokeIT {
         Files.write(file, lines, StandardCharsets.UTF_8);
 
         Result r = run("normalize", "--platform", "bluesky", file.toString());
-        assertThat(r.exit).isZero();
-        assertThat(r.stdout.lines().count()).isEqualTo(posts + engagement);
-        assertThat(r.stderr).contains("line 201: ");
-        assertThat(r.stderr.strip().lines().reduce((a, b) -> b).orElseThrow()).isEqualTo(
+        assertThat(r.exit()).isZero();
+        assertThat(r.stdout().lines().count()).isEqualTo(posts + engagement);
+        assertThat(r.stderr()).contains("line 201: ");
+        assertThat(r.stderr().strip().lines().reduce((a, b) -> b).orElseThrow()).isEqualTo(
                 "records=201 posts=" + posts + " engagement=" + engagement + " ignored=" + ignored + " malformed=1");
     }
 
     @Test
     void runShouldSayHowToGetFlinkInsteadOfFailingWithAStackTrace() throws Exception {
         Result r = run("run");
-        assertThat(r.exit).isEqualTo(1);
-        assertThat(r.stderr).startsWith("discourse-trends: this subcommand needs Flink's runtime")
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr()).startsWith("discourse-trends: this subcommand needs Flink's runtime")
                 .doesNotContain("Exception");
-    }
-
-    private record Result(int exit, String stdout, String stderr) {}
-
-    private static Result run(String... args) throws Exception {
-        assertThat(JAR).as("the shaded jar (built by the package phase)").exists();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread drain = new Thread(() -> {
-            try {
-                p.getErrorStream().transferTo(err);
-            } catch (java.io.IOException ignored) {
-                // the process ended
-            }
-        });
-        drain.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        drain.join();
-        return new Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
     }
 }

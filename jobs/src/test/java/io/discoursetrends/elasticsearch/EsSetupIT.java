@@ -1,20 +1,18 @@
 package io.discoursetrends.elasticsearch;
 
+import static io.discoursetrends.cli.ShadedJar.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.discoursetrends.buckets.TrendBucket;
+import io.discoursetrends.cli.ShadedJar.Result;
 import io.discoursetrends.local.LocalElasticsearch;
 import io.discoursetrends.local.Ports;
-import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,8 +21,6 @@ import org.junit.jupiter.api.Test;
  * says so line by line, is idempotent, and a document written to a monthly index is found through the alias.
  */
 class EsSetupIT {
-    private static final Path JAR = Path.of(System.getProperty("discourse.root.dir", ".."),
-            "jobs/target/discourse-trends.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KIND = "discourse-trends";
 
@@ -35,8 +31,8 @@ class EsSetupIT {
 
             // 1. First run: everything created; no ILM on this node, said once.
             Result first = run("es-setup", url);
-            assertThat(first.exit).as(first.stderr).isZero();
-            List<String> lines = first.stdout.lines().toList();
+            assertThat(first.exit()).as(first.stderr()).isZero();
+            List<String> lines = first.stdout().lines().toList();
             assertThat(lines.get(0)).startsWith("es-setup on [" + es.httpUrl() + "]: shards=1 replicas=auto(0-1)");
             assertThat(lines).contains(IndexManagement.NO_ILM_MESSAGE,
                     "component template discourse-trends-settings: created (" + IndexSettings.DEFAULTS + ")",
@@ -46,14 +42,14 @@ class EsSetupIT {
 
             // 2. Second run: nothing to do.
             Result second = run("es-setup", url);
-            assertThat(second.exit).isZero();
-            assertThat(second.stdout.lines().filter(l -> l.contains("template ")))
+            assertThat(second.exit()).isZero();
+            assertThat(second.stdout().lines().filter(l -> l.contains("template ")))
                     .isNotEmpty().allMatch(l -> l.contains(": unchanged"));
 
             // 3. A changed setting updates only the shared settings.
             Result third = run("es-setup", url, "-Des.index.refresh-interval=10s");
-            assertThat(third.exit).isZero();
-            assertThat(third.stdout).contains("component template discourse-trends-settings: updated")
+            assertThat(third.exit()).isZero();
+            assertThat(third.stdout()).contains("component template discourse-trends-settings: updated")
                     .contains("component template " + KIND + "-mappings: unchanged")
                     .contains("index template " + KIND + ": unchanged");
 
@@ -92,8 +88,8 @@ class EsSetupIT {
     @Test
     void shouldExitNonZeroWithOneLineWhenTheClusterIsUnreachable() throws Exception {
         Result r = run("es-setup", "-Des.urls=http://127.0.0.1:" + Ports.freeLoopbackPort());
-        assertThat(r.exit).isEqualTo(1);
-        assertThat(r.stderr.strip()).isEqualTo("discourse-trends: cannot reach Elasticsearch (connection refused): "
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr().strip()).isEqualTo("discourse-trends: cannot reach Elasticsearch (connection refused): "
                 + "check es.urls and that the cluster is up");
     }
 
@@ -101,28 +97,5 @@ class EsSetupIT {
         var r = GeneratedDocuments.send(es.httpUrl(), "GET", path, null);
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
-    }
-
-    private record Result(int exit, String stdout, String stderr) {}
-
-    private static Result run(String... args) throws Exception {
-        assertThat(JAR).as("the shaded jar (built by the package phase)").exists();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread drain = new Thread(() -> {
-            try {
-                p.getErrorStream().transferTo(err);
-            } catch (java.io.IOException ignored) {
-                // the process ended
-            }
-        });
-        drain.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        drain.join();
-        return new Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
     }
 }
