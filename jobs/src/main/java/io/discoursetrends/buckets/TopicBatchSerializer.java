@@ -74,17 +74,24 @@ public final class TopicBatchSerializer extends RecordSerializer<TopicBatch> {
         strings().write(out, e.lang());
         strings().write(out, e.community());
         strings().writeArray(out, e.terms());
-        long[] counters = {e.likes(), e.reposts(), e.replies(), e.quotes(), e.votes()};
-        int nonZero = 0;
-        for (int i = 0; i < counters.length; i++) {
-            nonZero |= counters[i] != 0 ? 1 << i : 0;
+        // A mask of the counters that are not zero, then those: most events carry one. No array per event.
+        out.writeByte((e.likes() != 0 ? 1 : 0) | (e.reposts() != 0 ? 2 : 0) | (e.replies() != 0 ? 4 : 0)
+                | (e.quotes() != 0 ? 8 : 0) | (e.votes() != 0 ? 16 : 0));
+        writeIfSet(out, e.likes());
+        writeIfSet(out, e.reposts());
+        writeIfSet(out, e.replies());
+        writeIfSet(out, e.quotes());
+        writeIfSet(out, e.votes());
+    }
+
+    private static void writeIfSet(DataOutputView out, long counter) throws IOException {
+        if (counter != 0) {
+            out.writeLong(counter);
         }
-        out.writeByte(nonZero);
-        for (int i = 0; i < counters.length; i++) {
-            if ((nonZero & 1 << i) != 0) {
-                out.writeLong(counters[i]);
-            }
-        }
+    }
+
+    private static long readIfSet(DataInputView in, int nonZero, int bit) throws IOException {
+        return (nonZero & bit) != 0 ? in.readLong() : 0;
     }
 
     private AttributedEvent readEvent(DataInputView in) throws IOException {
@@ -101,16 +108,15 @@ public final class TopicBatchSerializer extends RecordSerializer<TopicBatch> {
         String community = strings().read(in);
         String[] terms = strings().readArray(in);
         int nonZero = in.readUnsignedByte();
-        long[] counters = new long[5];
-        for (int i = 0; i < counters.length; i++) {
-            if ((nonZero & 1 << i) != 0) {
-                counters[i] = in.readLong();
-            }
-        }
+        long likes = readIfSet(in, nonZero, 1);
+        long reposts = readIfSet(in, nonZero, 2);
+        long replies = readIfSet(in, nonZero, 4);
+        long quotes = readIfSet(in, nonZero, 8);
+        long votes = readIfSet(in, nonZero, 16);
         return new AttributedEvent((flags & POST) != 0 ? AttributedEvent.Kind.POST : AttributedEvent.Kind.ENGAGEMENT,
                 platform, time, topics, taxonomyVersion, postId, url, snippet, authorKey, (flags & REPLY) != 0,
                 (flags & QUOTE) != 0, (flags & BOT_POST) != 0, (flags & UNATTRIBUTED) != 0, lang, community, terms,
-                counters[0], counters[1], counters[2], counters[3], counters[4]);
+                likes, reposts, replies, quotes, votes);
     }
 
     @Override
