@@ -11,15 +11,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -31,8 +30,10 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Per key it keeps the post ({@link TrackedPost}) for {@code postTtl} after the post's creation, the ids of
  * the engagement events seen for {@code dedupTtl} after each event, and engagement that arrived before its
- * post. Expiry runs on event-time timers, not wall-clock state TTL, so a replay or backfill ages state exactly
- * like the live stream did, and the result does not depend on how fast the job ran.
+ * post: the ids in a map state, the rest in one {@link PostState}. Expiry runs on event-time timers, not
+ * wall-clock state TTL, so a replay or backfill ages state exactly like the live stream did, and the result does
+ * not depend on how fast the job ran. It runs in an {@link AttributionOperator}, which gives expiry timers a
+ * queue of their own and moves state from older savepoints into this layout.
  *
  * <p>Rules, in the order they apply:
  * <ul>
@@ -73,17 +74,16 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     private final long dedupGranularityMillis;
     private final boolean excludeBots;
 
-    private transient ValueState<TrackedPost> post;
+    private transient ValueState<PostState> state;
     private transient MapState<String, Long> seenEngagement;
-    private transient ListState<Engagement> pending;
-    private transient ValueState<IndexedPost> indexed;
-    private transient ValueState<Boolean> indexedDirty;
 
     private transient Counter duplicatePosts;
     private transient Counter duplicateEngagement;
     private transient Counter unattributed;
     private transient Counter botPosts;
     private transient Counter snapshotDeltas;
+    /** Set by {@link AttributionOperator}: where expiry timers go (see there why they have a queue of their own). */
+    private transient InternalTimerService<VoidNamespace> expiryTimers;
 
     public EngagementAttribution(Duration postTtl, Duration dedupTtl, boolean excludeBots) {
         if (postTtl.isNegative() || postTtl.isZero() || dedupTtl.isNegative() || dedupTtl.isZero()) {
@@ -99,13 +99,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
 
     @Override
     public void open(OpenContext context) {
-        post = getRuntimeContext().getState(new ValueStateDescriptor<>("post", TrackedPost.class));
-        seenEngagement = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("seen-engagement", Types.STRING, Types.LONG));
-        pending = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("pending-engagement", TypeInformation.of(Engagement.class)));
-        indexed = getRuntimeContext().getState(new ValueStateDescriptor<>("indexed-post", IndexedPost.class));
-        indexedDirty = getRuntimeContext().getState(new ValueStateDescriptor<>("indexed-post-dirty", Types.BOOLEAN));
+        state = getRuntimeContext().getState(postState());
+        seenEngagement = getRuntimeContext().getMapState(seenEngagement());
         var metrics = getRuntimeContext().getMetricGroup();
         duplicatePosts = metrics.counter("duplicatePosts");
         duplicateEngagement = metrics.counter("duplicateEngagement");
@@ -114,27 +109,41 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         snapshotDeltas = metrics.counter("snapshotDeltas");
     }
 
-    @Override
-    public void processElement(ClassifiedEvent in, Context ctx, Collector<AttributedEvent> out) throws Exception {
-        if (in.event().isPost()) {
-            onPost(in, ctx, out);
-        } else {
-            onEngagement(in.event().engagement(), ctx, out);
-        }
+    /** The key's {@link PostState}. (A new descriptor per user: Flink sets its serializer in it.) */
+    static ValueStateDescriptor<PostState> postState() {
+        return new ValueStateDescriptor<>("post-state", PostState.class);
     }
 
-    private void onPost(ClassifiedEvent in, Context ctx, Collector<AttributedEvent> out) throws Exception {
+    /** The engagement ids seen for the key, and when each is forgotten. */
+    static MapStateDescriptor<String, Long> seenEngagement() {
+        return new MapStateDescriptor<>("seen-engagement", Types.STRING, Types.LONG);
+    }
+
+    void useExpiryTimers(InternalTimerService<VoidNamespace> timers) {
+        this.expiryTimers = timers;
+    }
+
+    @Override
+    public void processElement(ClassifiedEvent in, Context ctx, Collector<AttributedEvent> out) throws Exception {
+        PostState before = state.value();
+        PostState s = before == null ? PostState.EMPTY : before;
+        PostState after = in.event().isPost()
+                ? onPost(s, in, ctx, out)
+                : onEngagement(s, in.event().engagement(), ctx, out);
+        save(before, after);
+    }
+
+    private PostState onPost(PostState s, ClassifiedEvent in, Context ctx, Collector<AttributedEvent> out) {
         Post p = in.event().post();
-        TrackedPost known = post.value();
+        TrackedPost known = s.post();
         Metrics counters = p.metrics() == null ? Metrics.NONE : p.metrics();
         if (known != null) {
             if (counters.isEmpty()) {
                 duplicatePosts.inc();
-                return;
+                return s;
             }
-            emitSnapshotDelta(p, in.event(), known, counters, ctx, out);
-            post.update(known.withCounters(counters));
-            return;
+            s = emitSnapshotDelta(s, p, in.event(), known, counters, ctx, out);
+            return s.withPost(known.withCounters(counters));
         }
         boolean bot = excludeBots && Boolean.TRUE.equals(p.authorBot());
         String[] topics = bot ? AttributedEvent.NO_TOPICS : in.topics();
@@ -154,103 +163,128 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
             IndexedPost doc = new IndexedPost(p.platform().id(), p.id(), p.url(), text(p.text()), topics,
                     in.taxonomyVersion(), p.authorId(), p.authorHandle(), p.lang(), p.community(), created, 0, 0, 0,
                     0, 0, created);
-            indexed.update(doc);
+            s = s.withIndexed(doc, s.indexedDirty());
             ctx.output(POSTS, doc);
         }
         // Engagement that arrived first is attributed now, in arrival order.
-        boolean hadPending = false;
-        for (Engagement e : pending.get()) {
-            emitAttributed(attributed(e, tracked), ctx, out);
+        for (Engagement e : s.pending()) {
+            s = emitAttributed(s, attributed(e, tracked), ctx, out);
             tracked = raiseBase(tracked, e);
-            hadPending = true;
         }
-        if (hadPending) {
-            pending.clear();
-        }
-        post.update(tracked);
-        registerCleanup(ctx, tracked.expiresAtMillis(), TIMER_GRANULARITY_MILLIS);
+        registerExpiry(tracked.expiresAtMillis(), TIMER_GRANULARITY_MILLIS);
+        return s.withPost(tracked).withPending(PostState.NO_PENDING);
     }
 
-    private void onEngagement(Engagement e, Context ctx, Collector<AttributedEvent> out) throws Exception {
+    private PostState onEngagement(PostState s, Engagement e, Context ctx, Collector<AttributedEvent> out)
+            throws Exception {
         long time = e.createdAt().toEpochMilli();
         if (e.id() != null) {
-            if (seenEngagement.contains(e.id())) {
+            if (s.seenInline(e.id()) || (s.seenSpilled() && seenEngagement.contains(e.id()))) {
                 duplicateEngagement.inc();
-                return;
+                return s;
             }
             long expires = time + dedupTtlMillis;
-            seenEngagement.put(e.id(), expires);
-            registerCleanup(ctx, expires, dedupGranularityMillis);
-        }
-        TrackedPost known = post.value();
-        if (known != null) {
-            emitAttributed(attributed(e, known), ctx, out);
-            TrackedPost raised = raiseBase(known, e);
-            if (raised != known) { // only counter platforms change: a Bluesky like leaves the post as it was
-                post.update(raised);
+            if (s.hasRoomInline()) {
+                s = s.plusSeen(e.id(), expires);
+            } else {
+                seenEngagement.put(e.id(), expires);
+                s = s.withSeenSpilled(true);
             }
-            return;
+            registerExpiry(expires, dedupGranularityMillis);
         }
-        pending.add(e);
+        TrackedPost known = s.post();
+        if (known != null) {
+            s = emitAttributed(s, attributed(e, known), ctx, out);
+            TrackedPost raised = raiseBase(known, e);
+            // Only counter platforms change the post: a Bluesky like leaves it as it was.
+            return raised == known ? s : s.withPost(raised);
+        }
         // Fires once the watermark passes the engagement's time; by then its post has arrived if it ever will
         // in time (see the class comment).
         ctx.timerService().registerEventTimeTimer(time);
+        return s.plusPending(e);
     }
 
     /** Emits attributed engagement, and adds it to the post's drill-down document if it has one. */
-    private void emitAttributed(AttributedEvent e, Context ctx, Collector<AttributedEvent> out) throws Exception {
+    private PostState emitAttributed(PostState s, AttributedEvent e, Context ctx, Collector<AttributedEvent> out) {
         out.collect(e);
-        if (e.topics().length == 0) {
-            return; // only posts that matched a topic are indexed; no state to look up for the others
+        IndexedPost doc = s.indexed();
+        if (e.topics().length == 0 || doc == null) {
+            return s; // only posts that matched a topic are indexed
         }
-        IndexedPost doc = indexed.value();
-        if (doc != null) {
-            indexed.update(doc.plus(e));
-            if (indexedDirty.value() == null) {
-                indexedDirty.update(true);
-                // Merged per minute: one rewrite when the watermark leaves the minute of this engagement.
-                ctx.timerService().registerEventTimeTimer(Math.floorDiv(e.timeMillis(), MINUTE) * MINUTE + MINUTE - 1);
-            }
+        if (!s.indexedDirty()) {
+            // Merged per minute: one rewrite when the watermark leaves the minute of this engagement.
+            ctx.timerService().registerEventTimeTimer(Math.floorDiv(e.timeMillis(), MINUTE) * MINUTE + MINUTE - 1);
         }
+        return s.withIndexed(doc.plus(e), true);
     }
 
     /**
-     * What a timer concerns follows from its time: cleanup timers fall on whole minutes, drill-down rewrites on a
-     * minute's last millisecond, the wait for a post on the engagement's own time. So each timer looks up only
-     * the state it can concern: the state maps hold every post of the last days, and after the events
-     * themselves timers are this operator's most frequent work.
+     * What a timer concerns follows from its time: drill-down rewrites fall on a minute's last millisecond, the
+     * wait for a post on the engagement's own time. Expiry timers have a queue of their own
+     * ({@link AttributionOperator}) and come to {@link #expire}; whole minutes here are engagement times, or
+     * expiry timers restored from a savepoint taken before that queue existed.
      */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttributedEvent> out) throws Exception {
+        PostState before = state.value();
+        PostState s = before == null ? PostState.EMPTY : before;
         // Engagement waits only while its post is unknown; a known post means there is none waiting.
         boolean postKnown = false;
-        if (Math.floorMod(timestamp, MINUTE) == MINUTE - 1 && indexedDirty.value() != null) {
-            indexedDirty.clear();
-            IndexedPost doc = indexed.value();
-            if (doc != null) {
-                ctx.output(POSTS, doc);
+        if (Math.floorMod(timestamp, MINUTE) == MINUTE - 1 && s.indexedDirty()) {
+            s = s.withIndexed(s.indexed(), false);
+            if (s.indexed() != null) {
+                ctx.output(POSTS, s.indexed());
                 postKnown = true;
             }
         }
         if (Math.floorMod(timestamp, TIMER_GRANULARITY_MILLIS) == 0) {
-            expireSeenEngagement(timestamp);
-            TrackedPost known = post.value();
-            postKnown |= known != null;
-            if (known != null && known.expiresAtMillis() <= timestamp) {
-                post.clear();
-                indexed.clear();
-            }
+            postKnown |= s.post() != null;
+            s = expire(s, timestamp);
         }
         if (!postKnown) {
-            releasePending(timestamp, out);
+            s = releasePending(s, timestamp, out);
+        }
+        save(before, s);
+    }
+
+    /** An expiry timer: forgets the engagement ids and the post whose time is up. */
+    void expire(long timestamp) throws Exception {
+        PostState before = state.value();
+        if (before != null) {
+            save(before, expire(before, timestamp));
+        }
+    }
+
+    private PostState expire(PostState s, long timestamp) throws Exception {
+        s = s.forgetSeenUntil(timestamp);
+        if (s.seenSpilled() && !expireSpilledSeen(timestamp)) {
+            s = s.withSeenSpilled(false);
+        }
+        TrackedPost known = s.post();
+        if (known != null && known.expiresAtMillis() <= timestamp) {
+            s = s.withPost(null).withIndexed(null, s.indexedDirty());
+        }
+        return s;
+    }
+
+    /** Writes the key's state back if it changed, and clears it once nothing is left to keep. */
+    private void save(PostState before, PostState after) throws Exception {
+        if (after == before || (before == null && after.isEmpty())) {
+            return;
+        }
+        if (after.isEmpty()) {
+            state.clear();
+        } else {
+            state.update(after);
         }
     }
 
     /** Engagement whose time the watermark has passed without its post: emitted as unattributed. */
-    private void releasePending(long timestamp, Collector<AttributedEvent> out) throws Exception {
+    private PostState releasePending(PostState s, long timestamp, Collector<AttributedEvent> out) {
         List<Engagement> waiting = new ArrayList<>();
         boolean released = false;
-        for (Engagement e : pending.get()) {
+        for (Engagement e : s.pending()) {
             if (e.createdAt().toEpochMilli() <= timestamp) {
                 unattributed.inc();
                 out.collect(engagementEvent(e, AttributedEvent.NO_TOPICS, null, null, null, false, true));
@@ -259,14 +293,11 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
                 waiting.add(e);
             }
         }
-        if (released && waiting.isEmpty()) {
-            pending.clear();
-        } else if (released) {
-            pending.update(waiting);
-        }
+        return released ? s.withPending(waiting.toArray(PostState.NO_PENDING)) : s;
     }
 
-    private void expireSeenEngagement(long timestamp) throws Exception {
+    /** Forgets the spilled engagement ids whose time is up; says whether any are left. */
+    private boolean expireSpilledSeen(long timestamp) throws Exception {
         boolean seenLeft = false;
         boolean seenRemoved = false;
         for (Iterator<Map.Entry<String, Long>> it = seenEngagement.iterator(); it.hasNext(); ) {
@@ -280,10 +311,11 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         if (seenRemoved && !seenLeft) {
             seenEngagement.clear(); // an emptied map still counts as a state entry until cleared
         }
+        return seenLeft;
     }
 
-    private void emitSnapshotDelta(Post p, CanonicalEvent event, TrackedPost known, Metrics now, Context ctx,
-            Collector<AttributedEvent> out) throws Exception {
+    private PostState emitSnapshotDelta(PostState s, Post p, CanonicalEvent event, TrackedPost known, Metrics now,
+            Context ctx, Collector<AttributedEvent> out) {
         Metrics before = known.counters();
         long likes = increase(before.likes(), now.likes());
         long reposts = increase(before.reposts(), now.reposts());
@@ -292,12 +324,12 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         long votes = increase(before.score(), now.score());
         if (likes == 0 && reposts == 0 && replies == 0 && quotes == 0 && votes == 0) {
             duplicatePosts.inc(); // a redelivered snapshot, or nothing happened since the last one
-            return;
+            return s;
         }
         snapshotDeltas.inc();
         long created = p.createdAt().toEpochMilli();
         long observed = event.observedAt() == null ? created : Math.max(created, event.observedAt().toEpochMilli());
-        emitAttributed(new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, p.platform().id(), observed,
+        return emitAttributed(s, new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, p.platform().id(), observed,
                 known.topics(), known.taxonomyVersion(), p.id(), known.url(), known.snippet(), null, false, false,
                 known.bot(), false, null, null, AttributedEvent.NO_TOPICS, likes, reposts, replies, quotes, votes),
                 ctx, out);
@@ -344,9 +376,13 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         return counter == null ? null : counter + d;
     }
 
-    private static void registerCleanup(Context ctx, long atMillis, long granularity) {
+    private void registerExpiry(long atMillis, long granularity) {
+        if (expiryTimers == null) {
+            throw new IllegalStateException("EngagementAttribution needs its expiry timers: run it in an "
+                    + AttributionOperator.class.getSimpleName() + ", not a plain KeyedProcessOperator");
+        }
         long rounded = Math.floorDiv(atMillis + granularity - 1, granularity) * granularity;
-        ctx.timerService().registerEventTimeTimer(rounded);
+        expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, rounded);
     }
 
     static String authorKey(String platform, String authorId) {

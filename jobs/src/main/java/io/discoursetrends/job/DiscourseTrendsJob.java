@@ -8,6 +8,7 @@ import io.discoursetrends.classify.ClassifiedEvent;
 import io.discoursetrends.classify.ClassifyPosts;
 import io.discoursetrends.classify.TaxonomyUpdate;
 import io.discoursetrends.engagement.AttributedEvent;
+import io.discoursetrends.engagement.AttributionOperator;
 import io.discoursetrends.engagement.EngagementAttribution;
 import io.discoursetrends.model.CanonicalEvent;
 import io.discoursetrends.model.SourceEnvelope;
@@ -86,9 +87,10 @@ public final class DiscourseTrendsJob {
 
         SingleOutputStreamOperator<AttributedEvent> attributed = DataStreamUtils
                 .reinterpretAsKeyedStream(classified, ClassifiedEvent::postKey, Types.STRING)
-                .process(new EngagementAttribution(config.get(JobOptions.POST_TTL), config.get(JobOptions.DEDUP_TTL),
-                        config.get(JobOptions.EXCLUDE_BOTS)))
-                .name("dedup and attribute engagement").uid("attribute-engagement");
+                .transform("dedup and attribute engagement", TypeInformation.of(AttributedEvent.class),
+                        new AttributionOperator(new EngagementAttribution(config.get(JobOptions.POST_TTL),
+                                config.get(JobOptions.DEDUP_TTL), config.get(JobOptions.EXCLUDE_BOTS))))
+                .uid("attribute-engagement");
         attributed.getSideOutput(EngagementAttribution.POSTS)
                 .sinkTo(sinks.posts())
                 .name("elasticsearch: matched posts").uid("sink-posts");

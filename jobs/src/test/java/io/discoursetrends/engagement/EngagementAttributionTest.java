@@ -1,6 +1,7 @@
 package io.discoursetrends.engagement;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.discoursetrends.classify.ClassifiedEvent;
 import io.discoursetrends.model.CanonicalEvent;
@@ -11,10 +12,18 @@ import io.discoursetrends.model.Post;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +48,7 @@ class EngagementAttributionTest {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, ClassifiedEvent, AttributedEvent> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+        return new KeyedOneInputStreamOperatorTestHarness<>(new AttributionOperator(
                 new EngagementAttribution(POST_TTL, DEDUP_TTL, true)), ClassifiedEvent::postKey, Types.STRING);
     }
 
@@ -181,6 +190,22 @@ class EngagementAttributionTest {
     }
 
     @Test
+    void shouldDeduplicateEngagementBeyondTheIdsKeptInlineAndForgetThemAll() throws Exception {
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
+        int likes = PostState.INLINE_SEEN + 5;
+        for (int round = 0; round < 2; round++) { // the second round is a redelivery of the first
+            for (int i = 0; i < likes; i++) {
+                process(like("l" + i, "p1", 10 + i, "fan" + i));
+            }
+        }
+        assertThat(h.extractOutputValues()).hasSize(1 + likes);
+
+        h.processWatermark(T0 + POST_TTL.toMillis() + 60_000);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void shouldKeepPostsAndSeenIdsAcrossARestoreFromASnapshot() throws Exception {
         process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
         process(like("l1", "p1", 10, "bob"));
@@ -196,6 +221,126 @@ class EngagementAttributionTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).topics()).containsExactly("ai-courts");
         assertThat(out.get(0).authorKey()).isEqualTo("bluesky|frank");
+    }
+
+    @Test
+    void shouldTakeOverStateAndTimersFromASavepointOfTheReleaseBeforePostState() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ClassifiedEvent, AttributedEvent> legacy =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new LegacyLayout()),
+                        ClassifiedEvent::postKey, Types.STRING);
+        legacy.open();
+        ClassifiedEvent p1 = new ClassifiedEvent(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE,
+                "ai-courts"), new String[] {"ai-courts"}, new String[0], "v1");
+        legacy.processElement(p1, T0);
+        legacy.processElement(ClassifiedEvent.unclassified(like("l1", "p1", 10, "bob")), T0 + 10_000);
+        legacy.processElement(ClassifiedEvent.unclassified(like("l2", "p2", 20, "carol")), T0 + 20_000);
+        legacy.processElement(ClassifiedEvent.unclassified(like("l5", "p3", 5, RELEASED)), T0 + 5_000);
+        OperatorSubtaskState snapshot = legacy.snapshot(1, T0);
+        legacy.close();
+
+        h.close();
+        h = harness();
+        h.initializeState(snapshot);
+        h.open();
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts")); // known: duplicate
+        process(like("l1", "p1", 10, "bob")); // seen: duplicate
+        process(like("l5", "p3", 5, "erin")); // seen, though nothing else is left of p3: duplicate
+        process(like("l3", "p1", 30, "dave"));
+        assertThat(h.extractOutputValues()).singleElement().satisfies(e -> {
+            assertThat(e.topics()).containsExactly("ai-courts");
+            assertThat(e.authorKey()).isEqualTo("bluesky|dave");
+        });
+
+        h.processWatermark(T0 + 59_999);
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(1).postId()).isEqualTo("p2"); // waited in the old layout, released by its old timer
+        assertThat(out.get(1).unattributed()).isTrue();
+        assertThat(posts()).singleElement().satisfies(doc -> assertThat(doc.likes()).isEqualTo(2)); // old timer
+
+        h.processWatermark(T0 + POST_TTL.toMillis() + 60_000);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    /** The actor of a like whose wait is over in {@link LegacyLayout}: only its id is left. */
+    private static final String RELEASED = "released";
+
+    /**
+     * Writes state and timers the way the release before {@link PostState} did: four states per post, and expiry,
+     * drill-down and waiting timers all in the one queue of a plain {@link KeyedProcessOperator}.
+     */
+    private static final class LegacyLayout extends KeyedProcessFunction<String, ClassifiedEvent, AttributedEvent> {
+        @Override
+        public void processElement(ClassifiedEvent in, Context ctx, Collector<AttributedEvent> out) throws Exception {
+            long minute = EngagementAttribution.MINUTE;
+            var timers = ctx.timerService();
+            if (in.event().isPost()) {
+                Post p = in.event().post();
+                long created = p.createdAt().toEpochMilli();
+                long expires = created + POST_TTL.toMillis();
+                getRuntimeContext().getState(LegacyState.post()).update(new TrackedPost(in.topics(), "v1", p.url(),
+                        p.text(), false, expires, null, null, null, null, null));
+                getRuntimeContext().getState(LegacyState.indexed()).update(new IndexedPost("bluesky", p.id(), p.url(),
+                        p.text(), in.topics(), "v1", p.authorId(), p.authorHandle(), "en", null, created, 1, 0, 0, 0,
+                        0, created));
+                getRuntimeContext().getState(LegacyState.indexedDirty()).update(true);
+                timers.registerEventTimeTimer(Math.floorDiv(expires + minute - 1, minute) * minute);
+                timers.registerEventTimeTimer(Math.floorDiv(created, minute) * minute + minute - 1);
+                return;
+            }
+            Engagement e = in.event().engagement();
+            long time = e.createdAt().toEpochMilli();
+            getRuntimeContext().getMapState(EngagementAttribution.seenEngagement())
+                    .put(e.id(), time + DEDUP_TTL.toMillis());
+            timers.registerEventTimeTimer(Math.floorDiv(time + DEDUP_TTL.toMillis() + minute - 1, minute) * minute);
+            if (getRuntimeContext().getState(LegacyState.post()).value() == null && !RELEASED.equals(e.actorId())) {
+                getRuntimeContext().getListState(LegacyState.pending()).add(e);
+                timers.registerEventTimeTimer(time);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseToRunWithoutItsExpiryTimerQueue() throws Exception {
+        var plain = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new EngagementAttribution(POST_TTL, DEDUP_TTL, true)), ClassifiedEvent::postKey, Types.STRING);
+        plain.open();
+        assertThatThrownBy(() -> plain.processElement(ClassifiedEvent.unclassified(like("l1", "p1", 10, "bob")), T0))
+                .hasMessageContaining("AttributionOperator");
+        plain.close();
+    }
+
+    @Test
+    void shouldKeepItsStateWithFlinksOwnSerializers() throws Exception {
+        assertThat(TypeInformation.of(PostState.class)).isInstanceOf(PojoTypeInfo.class);
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false); // a Kryo fallback would fail here
+        TypeSerializer<PostState> serializer = TypeInformation.of(PostState.class).createSerializer(config);
+        Engagement like = like("l1", "p1", 10, "bob").engagement();
+        PostState s = new PostState(new TrackedPost(new String[] {"ai-courts"}, "v1", "u", "s", false, T0, 1L, null,
+                null, null, 2L), null, true, new Engagement[] {like}, new String[] {"l0"}, new long[] {T0}, true);
+        DataOutputSerializer bytes = new DataOutputSerializer(256);
+        serializer.serialize(s, bytes);
+        PostState back = serializer.deserialize(new DataInputDeserializer(bytes.getCopyOfBuffer()));
+        assertThat(back.post().topics()).containsExactly("ai-courts");
+        assertThat(back.post().likes()).isEqualTo(1L);
+        assertThat(back.post().reposts()).isNull();
+        assertThat(back.indexed()).isNull();
+        assertThat(back.indexedDirty()).isTrue();
+        assertThat(back.pending()).containsExactly(like);
+        assertThat(back.seenIds()).containsExactly("l0");
+        assertThat(back.seenUntil()).containsExactly(T0);
+        assertThat(back.seenSpilled()).isTrue();
+        PostState none = serializer.deserialize(new DataInputDeserializer(serialized(serializer, PostState.EMPTY)));
+        assertThat(none.pending()).isEmpty();
+        assertThat(none.isEmpty()).isTrue();
+    }
+
+    private static byte[] serialized(TypeSerializer<PostState> serializer, PostState s) throws Exception {
+        DataOutputSerializer bytes = new DataOutputSerializer(64);
+        serializer.serialize(s, bytes);
+        return bytes.getCopyOfBuffer();
     }
 
     @Test
