@@ -178,8 +178,15 @@ final class Fields {
 
     /** An absolute http(s) URL that java.net.URI (and so a JSON Schema "uri" check) accepts. */
     static boolean isHttpUrl(String s) {
-        if (s == null || !(s.startsWith("https://") || s.startsWith("http://"))) {
+        if (s == null) {
             return false;
+        }
+        int authority = s.startsWith("https://") ? 8 : s.startsWith("http://") ? 7 : -1;
+        if (authority < 0) {
+            return false;
+        }
+        if (isPlainHttpUrl(s, authority)) {
+            return true;
         }
         try {
             URI u = new URI(s);
@@ -187,6 +194,77 @@ final class Fields {
         } catch (URISyntaxException e) {
             return false;
         }
+    }
+
+    /** Characters java.net.URI takes as they are in a path, query or fragment (RFC 2396 unreserved and reserved). */
+    private static final boolean[] PLAIN_URL_CHARS = plainUrlChars();
+
+    private static boolean[] plainUrlChars() {
+        boolean[] plain = new boolean[128];
+        for (char c : ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" + "-_.!~*'()" + ";:@&=+$,/?")
+                .toCharArray()) {
+            plain[c] = true;
+        }
+        return plain;
+    }
+
+    /**
+     * True for the URLs that make up nearly all of them: a host name (labels of letters, digits and inner hyphens,
+     * the last starting with a letter; no user, no port), then a path, query and fragment of plain characters and
+     * %-escapes. java.net.URI finds that host in all of these; parsing one costs more than normalizing the rest of a
+     * Mastodon status. False means "ask java.net.URI", not "invalid".
+     */
+    static boolean isPlainHttpUrl(String s, int authority) {
+        int n = s.length();
+        int i = authority;
+        int label = i;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '/' || c == '?' || c == '#') {
+                break;
+            }
+            if (c == '.') {
+                if (i == label || s.charAt(i - 1) == '-') {
+                    return false;
+                }
+                label = i + 1;
+            } else if (c == '-' ? i == label : !isAsciiLetterOrDigit(c)) {
+                return false;
+            }
+        }
+        if (label >= i || s.charAt(i - 1) == '-' || !isAsciiLetter(s.charAt(label))) {
+            return false; // empty host or label, a trailing dot or hyphen, a top label not starting with a letter
+        }
+        boolean fragment = false;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '#') {
+                if (fragment) {
+                    return false;
+                }
+                fragment = true;
+            } else if (c == '%') {
+                if (i + 2 >= n || !isAsciiHexDigit(s.charAt(i + 1)) || !isAsciiHexDigit(s.charAt(i + 2))) {
+                    return false;
+                }
+                i += 2;
+            } else if (c >= 128 || !PLAIN_URL_CHARS[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static boolean isAsciiHexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) {
+        return isAsciiLetter(c) || (c >= '0' && c <= '9');
     }
 
     /** A value to quote in a reason: reasons stay one short line even for a hostile value. */
