@@ -30,10 +30,11 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Per key it keeps the post ({@link TrackedPost}) for {@code postTtl} after the post's creation, the ids of
  * the engagement events seen for {@code dedupTtl} after each event, and engagement that arrived before its
- * post: the ids in a map state, the rest in one {@link PostState}. Expiry runs on event-time timers, not
- * wall-clock state TTL, so a replay or backfill ages state exactly like the live stream did, and the result does
- * not depend on how fast the job ran. It runs in an {@link AttributionOperator}, which gives expiry timers a
- * queue of their own and moves state from older savepoints into this layout.
+ * post, all in one {@link PostState} (a post engaged with more than a few times a day spills its ids into a map
+ * state). Expiry runs on event-time timers, not wall-clock state TTL, so a replay or backfill ages state exactly
+ * like the live stream did, and the result does not depend on how fast the job ran. It runs in an
+ * {@link AttributionOperator}, which gives expiry timers a queue of their own and moves state from older
+ * savepoints into this layout.
  *
  * <p>Rules, in the order they apply:
  * <ul>
@@ -91,7 +92,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         }
         this.postTtlMillis = postTtl.toMillis();
         this.dedupTtlMillis = dedupTtl.toMillis();
-        // Whole minutes, like every cleanup timer: onTimer tells them from the other timers by that.
+        // Whole minutes, like every expiry timer (before they had a queue of their own, onTimer told them from
+        // the other timers by that, and still does for those restored from an older savepoint).
         this.dedupGranularityMillis = Math.max(1, dedupTtlMillis / DEDUP_STEPS / TIMER_GRANULARITY_MILLIS)
                 * TIMER_GRANULARITY_MILLIS;
         this.excludeBots = excludeBots;

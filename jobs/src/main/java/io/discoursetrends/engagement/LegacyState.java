@@ -8,8 +8,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
 /**
- * The states attribution kept per post before {@link PostState} (releases up to 2026-11-22), exactly as they
- * were declared, so that {@link AttributionOperator} can read them from an older savepoint.
+ * The states attribution kept per post before {@link PostState} (up to commit e05410d), exactly as they were
+ * declared, so that {@link AttributionOperator} can read them from an older savepoint.
  */
 final class LegacyState {
     static final List<String> NAMES = List.of("post", "pending-engagement", "indexed-post", "indexed-post-dirty");
