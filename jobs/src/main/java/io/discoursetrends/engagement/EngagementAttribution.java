@@ -6,9 +6,7 @@ import io.discoursetrends.model.Engagement;
 import io.discoursetrends.model.Metrics;
 import io.discoursetrends.model.Post;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -284,18 +282,25 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
 
     /** Engagement whose time the watermark has passed without its post: emitted as unattributed. */
     private PostState releasePending(PostState s, long timestamp, Collector<AttributedEvent> out) {
-        List<Engagement> waiting = new ArrayList<>();
-        boolean released = false;
-        for (Engagement e : s.pending()) {
+        Engagement[] pending = s.pending();
+        int due = 0;
+        for (Engagement e : pending) {
+            due += e.createdAt().toEpochMilli() <= timestamp ? 1 : 0;
+        }
+        if (due == 0) {
+            return s; // the post came, or this timer is for engagement still waiting
+        }
+        Engagement[] waiting = new Engagement[pending.length - due];
+        int w = 0;
+        for (Engagement e : pending) {
             if (e.createdAt().toEpochMilli() <= timestamp) {
                 unattributed.inc();
                 out.collect(engagementEvent(e, AttributedEvent.NO_TOPICS, null, null, null, false, true));
-                released = true;
             } else {
-                waiting.add(e);
+                waiting[w++] = e;
             }
         }
-        return released ? s.withPending(waiting.toArray(PostState.NO_PENDING)) : s;
+        return s.withPending(waiting);
     }
 
     /** Forgets the spilled engagement ids whose time is up; says whether any are left. */

@@ -281,8 +281,10 @@ class EngagementAttributionTest {
         KeyedStateBackend<String> backend =
                 ((KeyedProcessOperator<String, ?, ?>) h.getOperator()).getKeyedStateBackend();
         long keys = 0;
-        for (String name : List.of("post-state", "seen-engagement", "post", "pending-engagement", "indexed-post",
-                "indexed-post-dirty")) {
+        List<String> names = new java.util.ArrayList<>(LegacyState.NAMES);
+        names.add(EngagementAttribution.postState().getName());
+        names.add(EngagementAttribution.seenEngagement().getName());
+        for (String name : names) {
             try (var stream = backend.getKeys(name, VoidNamespace.INSTANCE)) {
                 keys += stream.count();
             }
