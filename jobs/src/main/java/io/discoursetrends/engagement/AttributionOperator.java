@@ -3,13 +3,20 @@ package io.discoursetrends.engagement;
 import io.discoursetrends.classify.ClassifiedEvent;
 import io.discoursetrends.model.Engagement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -21,23 +28,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link EngagementAttribution} with a second event-time timer queue, {@value #EXPIRY_TIMERS}, for the
- * timers that end a post's or an engagement id's life (days away), apart from those that fire within the
- * out-of-orderness bound (an engagement waiting for its post, a drill-down rewrite).
+ * Runs {@link EngagementAttribution} with its expiry (a post's end, its engagement ids' end) in queues of its
+ * own, one per key group, apart from the timers that fire within the out-of-orderness bound (an engagement
+ * waiting for its post, a drill-down rewrite), which stay on Flink's {@code user-timers}.
  *
- * <p>Why two queues: a timer queue is a binary heap, and every timer the watermark fires is taken off its top
- * and costs a walk down the heap. In one queue the short timers walked past every expiry timer of the last
- * week, hundreds of thousands, at a cache miss per level; apart, they walk a heap of the few thousand that are
- * due soon. Each queue is kept in checkpoints under its own name; timers restored into {@code user-timers}
- * from a savepoint taken before the split still fire there, and {@link EngagementAttribution#onTimer} still
- * serves them.
+ * <p>Why: Flink's timer queue is a binary heap per operator plus a hash set per key group that keeps each key's
+ * timers unique. With a timer for every post of the last week, each new timer cost a miss in that set and each
+ * fired one a walk down the heap, at a cache miss per level: together a third of the attribution task
+ * (docs/benchmarks.md). Expiry needs neither: it is due in whole minutes (posts) or steps of {@code dedup.ttl}
+ * (ids), so the keys due at one time are appended to a list in keyed state, {@value #DUE_KEYS}, under a queue
+ * key of their key group and in the namespace of that time, and one Flink timer per key group and time fires
+ * the list. The lists and their timers live in the key group of the keys they hold, so checkpoints, rescaling
+ * and both state backends treat them like any keyed state.
+ *
+ * <p>Timers in {@value #EXPIRY_TIMERS} under a post's own key are still served: engagement ids spilled into
+ * the map state use them (a popular post's ids come in thousands an hour, and Flink's per-key timers merge
+ * those of one step where a list would not), and so do those restored from a savepoint taken before the
+ * queues. Timers restored into {@code user-timers} from a savepoint taken before expiry had a queue at all
+ * still fire there, and {@link EngagementAttribution#onTimer} still serves them.
  */
 public final class AttributionOperator extends KeyedProcessOperator<String, ClassifiedEvent, AttributedEvent> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(AttributionOperator.class);
 
-    /** The name of the expiry timer queue in checkpoints and savepoints. */
+    /** The name of the expiry timer service in checkpoints and savepoints. */
     static final String EXPIRY_TIMERS = "attribution-expiry";
+    /** The name of the keyed list state that holds the keys due to expire, per key group and time. */
+    static final String DUE_KEYS = "attribution-due";
+    /** Queue keys start with a character no post key has (they start with a platform id). */
+    static final String QUEUE_KEY_PREFIX = "\u0000expiry-queue-";
+
+    private transient ListStateDescriptor<String> due;
+    private transient InternalTimerService<VoidNamespace> expiryTimers;
+    private transient int keyGroups;
+    private transient int firstKeyGroup;
+    /** The queue key of each key group of this subtask, from its first. */
+    private transient String[] queueKeys;
+    /** The time of each key group's latest queue timer not fired yet, so the next of the same time skips Flink. */
+    private transient long[] lastQueued;
 
     public AttributionOperator(EngagementAttribution attribution) {
         super(attribution);
@@ -46,10 +74,61 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
     @Override
     public void open() throws Exception {
         super.open();
-        InternalTimerService<VoidNamespace> expiry = getInternalTimerService(EXPIRY_TIMERS,
-                VoidNamespaceSerializer.INSTANCE, new Expiry((EngagementAttribution) userFunction));
-        ((EngagementAttribution) userFunction).useExpiryTimers(expiry);
+        due = new ListStateDescriptor<>(DUE_KEYS, Types.STRING);
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        keyGroups = task.getMaxNumberOfParallelSubtasks();
+        KeyGroupRange range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(keyGroups,
+                task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+        firstKeyGroup = range.getStartKeyGroup();
+        queueKeys = queueKeys(keyGroups, range);
+        lastQueued = new long[queueKeys.length];
+        Arrays.fill(lastQueued, Long.MIN_VALUE);
+        expiryTimers = getInternalTimerService(EXPIRY_TIMERS, VoidNamespaceSerializer.INSTANCE, new Expiry());
+        ((EngagementAttribution) userFunction).useExpiry(this);
         adoptLegacyState();
+    }
+
+    /**
+     * The queue key of every key group in {@code range}: for each, the first of {@code QUEUE_KEY_PREFIX + i}
+     * (i = 0, 1, ...) that falls into it. It depends on nothing else, so after a rescale a subtask finds the
+     * same keys, and their lists, for the key groups it takes over.
+     */
+    static String[] queueKeys(int keyGroups, KeyGroupRange range) {
+        String[] keys = new String[range.getNumberOfKeyGroups()];
+        int left = keys.length;
+        for (int i = 0; left > 0; i++) {
+            String candidate = QUEUE_KEY_PREFIX + i;
+            int group = KeyGroupRangeAssignment.assignToKeyGroup(candidate, keyGroups);
+            if (range.contains(group) && keys[group - range.getStartKeyGroup()] == null) {
+                keys[group - range.getStartKeyGroup()] = candidate;
+                left--;
+            }
+        }
+        return keys;
+    }
+
+    /** Queues the current key to expire at {@code atMillis} (a whole minute or step; see the class comment). */
+    void expireAt(long atMillis) throws Exception {
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        String key = backend.getCurrentKey();
+        int group = KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups);
+        int index = group - firstKeyGroup;
+        backend.setCurrentKeyAndKeyGroup(queueKeys[index], group);
+        try {
+            getPartitionedState(atMillis, LongSerializer.INSTANCE, due).add(key);
+            // Keys come in order of time, mostly: most find their list's timer registered just before.
+            if (lastQueued[index] != atMillis) {
+                expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, atMillis);
+                lastQueued[index] = atMillis;
+            }
+        } finally {
+            backend.setCurrentKeyAndKeyGroup(key, group);
+        }
+    }
+
+    /** A timer of the current key's own in {@value #EXPIRY_TIMERS} (see the class comment for which need one). */
+    void expireOwnKeyAt(long atMillis) {
+        expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, atMillis);
     }
 
     /**
@@ -110,11 +189,33 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
         }
     }
 
-    /** Fires expiry timers; the timer service has already made the timer's key current. */
-    private record Expiry(EngagementAttribution attribution) implements Triggerable<String, VoidNamespace> {
+    /** Fires expiry: a queue key's list of keys due, or a post key's own timer. */
+    private final class Expiry implements Triggerable<String, VoidNamespace> {
         @Override
         public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-            attribution.expire(timer.getTimestamp());
+            EngagementAttribution attribution = (EngagementAttribution) userFunction;
+            long at = timer.getTimestamp();
+            String queue = timer.getKey(); // the timer service has made it the current key
+            if (!queue.startsWith(QUEUE_KEY_PREFIX)) {
+                attribution.expire(at);
+                return;
+            }
+            int group = KeyGroupRangeAssignment.assignToKeyGroup(queue, keyGroups);
+            if (lastQueued[group - firstKeyGroup] == at) {
+                lastQueued[group - firstKeyGroup] = Long.MIN_VALUE; // a key queued for this time again needs a timer
+            }
+            ListState<String> list = getPartitionedState(at, LongSerializer.INSTANCE, due);
+            List<String> keys = new ArrayList<>();
+            Iterable<String> listed = list.get();
+            if (listed != null) {
+                listed.forEach(keys::add);
+            }
+            list.clear();
+            KeyedStateBackend<String> backend = getKeyedStateBackend();
+            for (String key : keys) {
+                backend.setCurrentKeyAndKeyGroup(key, group);
+                attribution.expire(at);
+            }
         }
 
         @Override

@@ -15,8 +15,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -29,10 +27,10 @@ import org.apache.flink.util.OutputTag;
  * <p>Per key it keeps the post ({@link TrackedPost}) for {@code postTtl} after the post's creation, the ids of
  * the engagement events seen for {@code dedupTtl} after each event, and engagement that arrived before its
  * post, all in one {@link PostState} (a post engaged with more than a few times a day spills its ids into a map
- * state). Expiry runs on event-time timers, not wall-clock state TTL, so a replay or backfill ages state exactly
+ * state). Expiry runs in event time, not on wall-clock state TTL, so a replay or backfill ages state exactly
  * like the live stream did, and the result does not depend on how fast the job ran. It runs in an
- * {@link AttributionOperator}, which gives expiry timers a queue of their own and moves state from older
- * savepoints into this layout.
+ * {@link AttributionOperator}, which keeps expiry in queues of its own and moves state from older savepoints
+ * into this layout.
  *
  * <p>Rules, in the order they apply:
  * <ul>
@@ -60,11 +58,11 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     static final long MINUTE = 60_000;
 
     static final int SNIPPET_CHARS = 140;
-    /** Cleanup timers are rounded up to this, so a busy post gets one timer per minute, not one per like. */
+    /** Expiry is rounded up to whole minutes: the posts of a minute share one queue and timer per key group. */
     static final long TIMER_GRANULARITY_MILLIS = 60_000;
     /**
      * Engagement ids are dropped in steps of a 24th of {@code dedup.ttl} (an hour for the default day): a post
-     * liked all day gets 24 dedup timers rather than one per minute, for ids kept at most 4% longer.
+     * liked all day is queued for 24 expiries rather than one per minute, for ids kept at most 4% longer.
      */
     static final int DEDUP_STEPS = 24;
 
@@ -81,8 +79,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     private transient Counter unattributed;
     private transient Counter botPosts;
     private transient Counter snapshotDeltas;
-    /** Set by {@link AttributionOperator}: where expiry timers go (see there why they have a queue of their own). */
-    private transient InternalTimerService<VoidNamespace> expiryTimers;
+    /** Set by {@link AttributionOperator}: where expiry goes (see there why it has queues of its own). */
+    private transient AttributionOperator expiry;
 
     public EngagementAttribution(Duration postTtl, Duration dedupTtl, boolean excludeBots) {
         if (postTtl.isNegative() || postTtl.isZero() || dedupTtl.isNegative() || dedupTtl.isZero()) {
@@ -90,8 +88,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         }
         this.postTtlMillis = postTtl.toMillis();
         this.dedupTtlMillis = dedupTtl.toMillis();
-        // Whole minutes, like every expiry timer (before they had a queue of their own, onTimer told them from
-        // the other timers by that, and still does for those restored from an older savepoint).
+        // Whole minutes, like every expiry time (before expiry had a queue of its own, onTimer told its timers
+        // from the other timers by that, and still does for those restored from an older savepoint).
         this.dedupGranularityMillis = Math.max(1, dedupTtlMillis / DEDUP_STEPS / TIMER_GRANULARITY_MILLIS)
                 * TIMER_GRANULARITY_MILLIS;
         this.excludeBots = excludeBots;
@@ -119,8 +117,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         return new MapStateDescriptor<>("seen-engagement", Types.STRING, Types.LONG);
     }
 
-    void useExpiryTimers(InternalTimerService<VoidNamespace> timers) {
-        this.expiryTimers = timers;
+    void useExpiry(AttributionOperator operator) {
+        this.expiry = operator;
     }
 
     @Override
@@ -133,7 +131,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         save(before, after);
     }
 
-    private PostState onPost(PostState s, ClassifiedEvent in, Context ctx, Collector<AttributedEvent> out) {
+    private PostState onPost(PostState s, ClassifiedEvent in, Context ctx, Collector<AttributedEvent> out)
+            throws Exception {
         Post p = in.event().post();
         TrackedPost known = s.post();
         Metrics counters = p.metrics() == null ? Metrics.NONE : p.metrics();
@@ -171,7 +170,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
             s = emitAttributed(s, attributed(e, tracked), ctx, out);
             tracked = raiseBase(tracked, e);
         }
-        registerExpiry(tracked.expiresAtMillis(), TIMER_GRANULARITY_MILLIS);
+        expiry().expireAt(roundUp(tracked.expiresAtMillis(), TIMER_GRANULARITY_MILLIS));
         return s.withPost(tracked).withPending(PostState.NO_PENDING);
     }
 
@@ -183,14 +182,18 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
                 duplicateEngagement.inc();
                 return s;
             }
-            long expires = time + dedupTtlMillis;
-            if (s.hasRoomInline()) {
-                s = s.plusSeen(e.id(), expires);
-            } else {
+            long expires = roundUp(time + dedupTtlMillis, dedupGranularityMillis);
+            if (!s.hasRoomInline()) {
                 seenEngagement.put(e.id(), expires);
                 s = s.withSeenSpilled(true);
+                expiry().expireOwnKeyAt(expires); // merged per key and step by Flink, unlike a queue
+            } else {
+                boolean queued = s.seenUntilIncludes(expires); // with an id of the same step
+                s = s.plusSeen(e.id(), expires);
+                if (!queued) {
+                    expiry().expireAt(expires);
+                }
             }
-            registerExpiry(expires, dedupGranularityMillis);
         }
         TrackedPost known = s.post();
         if (known != null) {
@@ -221,9 +224,9 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
 
     /**
      * What a timer concerns follows from its time: drill-down rewrites fall on a minute's last millisecond, the
-     * wait for a post on the engagement's own time. Expiry timers have a queue of their own
-     * ({@link AttributionOperator}) and come to {@link #expire}; whole minutes here are engagement times, or
-     * expiry timers restored from a savepoint taken before that queue existed.
+     * wait for a post on the engagement's own time. Expiry has queues of its own ({@link AttributionOperator})
+     * and comes to {@link #expire}; whole minutes here are engagement times, or expiry timers restored from a
+     * savepoint taken before expiry had a queue.
      */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttributedEvent> out) throws Exception {
@@ -248,7 +251,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         save(before, s);
     }
 
-    /** An expiry timer: forgets the engagement ids and the post whose time is up. */
+    /** Expiry of the current key: forgets the engagement ids and the post whose time is up. */
     void expire(long timestamp) throws Exception {
         PostState before = state.value();
         if (before != null) {
@@ -383,13 +386,16 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         return counter == null ? null : counter + d;
     }
 
-    private void registerExpiry(long atMillis, long granularity) {
-        if (expiryTimers == null) {
-            throw new IllegalStateException("EngagementAttribution needs its expiry timers: run it in an "
+    private AttributionOperator expiry() {
+        if (expiry == null) {
+            throw new IllegalStateException("EngagementAttribution needs its expiry queues: run it in an "
                     + AttributionOperator.class.getSimpleName() + ", not a plain KeyedProcessOperator");
         }
-        long rounded = Math.floorDiv(atMillis + granularity - 1, granularity) * granularity;
-        expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, rounded);
+        return expiry;
+    }
+
+    private static long roundUp(long millis, long granularity) {
+        return Math.floorDiv(millis + granularity - 1, granularity) * granularity;
     }
 
     static String authorKey(String platform, String authorId) {

@@ -93,6 +93,16 @@ public record PostState(TrackedPost post, IndexedPost indexed, boolean indexedDi
                 : new PostState(post, indexed, indexedDirty, pending, seenIds, seenUntil, spilled);
     }
 
+    /** Whether an inline id is forgotten at {@code time}. */
+    boolean seenUntilIncludes(long time) {
+        for (long t : seenUntil) {
+            if (t == time) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Without the inline ids whose time is up at {@code timestamp}. */
     PostState forgetSeenUntil(long timestamp) {
         int kept = 0;

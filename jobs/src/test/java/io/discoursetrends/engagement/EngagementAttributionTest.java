@@ -13,18 +13,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +60,17 @@ class EngagementAttributionTest {
     static KeyedOneInputStreamOperatorTestHarness<String, ClassifiedEvent, AttributedEvent> harness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new AttributionOperator(
                 new EngagementAttribution(POST_TTL, DEDUP_TTL, true)), ClassifiedEvent::postKey, Types.STRING);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ClassifiedEvent, AttributedEvent> harness(
+            int maxParallelism, int parallelism, int subtask, boolean rocksDb) throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(new AttributionOperator(
+                new EngagementAttribution(POST_TTL, DEDUP_TTL, true)), ClassifiedEvent::postKey, Types.STRING,
+                maxParallelism, parallelism, subtask);
+        if (rocksDb) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
+        return harness;
     }
 
     @Test
@@ -195,6 +211,44 @@ class EngagementAttributionTest {
     }
 
     @Test
+    void shouldQueueAPostAndItsEngagementIdsOncePerExpiryTime() throws Exception {
+        long step = 2 * 60_000; // a 24th of DEDUP_TTL, in whole minutes
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, ""));
+        process(like("l1", "p1", 10, "bob"));
+        process(like("l2", "p1", 20, "carol")); // the same step as l1
+        process(like("l3", "p1", 130, "dave")); // the next step
+
+        long firstStep = T0 + ((10_000 + DEDUP_TTL.toMillis()) / step + 1) * step;
+        assertThat(queued(T0 + POST_TTL.toMillis())).containsExactly("bluesky|p1");
+        assertThat(queued(firstStep)).containsExactly("bluesky|p1");
+        assertThat(queued(firstStep + step)).containsExactly("bluesky|p1");
+        assertThat(h.numEventTimeTimers()).isEqualTo(3); // one per key group and time
+
+        h.processWatermark(firstStep);
+        assertThat(queued(firstStep)).isEmpty();
+        process(like("l1", "p1", 10, "bob")); // forgotten at its step: counted again
+        process(like("l3", "p1", 130, "dave")); // not yet: a duplicate
+        assertThat(h.extractOutputValues()).hasSize(5);
+    }
+
+    /** The keys queued to expire at {@code at}, over all queue keys. */
+    private List<String> queued(long at) throws Exception {
+        AttributionOperator op = (AttributionOperator) h.getOperator();
+        Object current = op.getCurrentKey();
+        List<String> keys = new java.util.ArrayList<>();
+        for (String queue : AttributionOperator.queueKeys(128, new KeyGroupRange(0, 127))) {
+            op.setCurrentKey(queue);
+            Iterable<String> listed = op.getPartitionedState(at, LongSerializer.INSTANCE,
+                    new ListStateDescriptor<>(AttributionOperator.DUE_KEYS, Types.STRING)).get();
+            if (listed != null) {
+                listed.forEach(keys::add);
+            }
+        }
+        op.setCurrentKey(current);
+        return keys;
+    }
+
+    @Test
     void shouldDeduplicateEngagementBeyondTheIdsKeptInlineAndForgetThemAll() throws Exception {
         process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
         int likes = PostState.INLINE_SEEN + 5;
@@ -274,6 +328,64 @@ class EngagementAttributionTest {
         h.processWatermark(T0 + POST_TTL.toMillis() + 60_000);
         assertThat(keysLeft()).isZero(); // the harness counts state entries of the heap backend only
         assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldExpireAKeyQueuedForATimeWhoseQueueHasFiredAlready() throws Exception {
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, ""));
+        h.processWatermark(T0 + POST_TTL.toMillis() + 60_000);
+        assertThat(h.numKeyedStateEntries()).isZero();
+
+        // Created with p1, so due at the same minute, but it comes after that minute's queue fired.
+        process(post(Platform.BLUESKY, "p2", 0, "bob", false, Metrics.NONE, ""));
+        assertThat(h.numKeyedStateEntries()).isPositive();
+        h.processWatermark(T0 + POST_TTL.toMillis() + 120_000);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    /** Queues live in the key group of their keys: after a rescale each subtask fires those it took over. */
+    @ParameterizedTest(name = "rocksdb: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldExpireWhatWasQueuedBeforeARescaleInTheSubtasksThatTakeItOver(boolean rocksDb) throws Exception {
+        int maxParallelism = 128;
+        h.close();
+        h = harness(maxParallelism, 1, 0, rocksDb);
+        h.open();
+        for (int i = 0; i < 40; i++) {
+            process(post(Platform.BLUESKY, "p" + i, i, "alice", false, Metrics.NONE, ""));
+            process(like("l" + i, "u" + i, i, "bob")); // on a post never seen: its id is queued on its own
+        }
+        OperatorSubtaskState snapshot = h.snapshot(1, T0);
+        h.close();
+
+        for (int subtask = 0; subtask < 2; subtask++) {
+            h = harness(maxParallelism, 2, subtask, rocksDb);
+            h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, maxParallelism,
+                    1, 2, subtask));
+            h.open();
+            h.processWatermark(T0 + 60_000); // the likes' waits end: they go out unattributed
+            int unattributed = h.extractOutputValues().size();
+            assertThat(unattributed).isBetween(1, 39); // both subtasks took over some keys
+            assertThat(h.numEventTimeTimers()).isPositive();
+            h.processWatermark(T0 + POST_TTL.toMillis() + DEDUP_TTL.toMillis() + 120_000);
+            assertThat(keysLeft()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+            h.close();
+        }
+        h = harness(); // for close()
+        h.open();
+    }
+
+    @Test
+    void shouldFindTheSameQueueKeyForAKeyGroupInEveryRange() {
+        String[] all = AttributionOperator.queueKeys(128, new KeyGroupRange(0, 127));
+        String[] upper = AttributionOperator.queueKeys(128, new KeyGroupRange(64, 127));
+        for (int group = 0; group < 128; group++) {
+            assertThat(KeyGroupRangeAssignment.assignToKeyGroup(all[group], 128)).isEqualTo(group);
+            assertThat(all[group]).startsWith(AttributionOperator.QUEUE_KEY_PREFIX);
+        }
+        assertThat(upper).containsExactly(java.util.Arrays.copyOfRange(all, 64, 128));
     }
 
     /** Keys that still have any of attribution's states, old or new, in either backend. */
