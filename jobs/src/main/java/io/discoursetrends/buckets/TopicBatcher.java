@@ -29,8 +29,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * Between watermarks (every 200 ms by default) at most {@value #MAX_BUFFERED_EVENTS} events wait; more are
  * flushed at once. That bounds memory and the size of a batch (about 350 bytes per event, so a few hundred
  * KB: far below the 5 MB above which Flink's network stack spills a record to disk to reassemble it). No event
- * waits longer than {@value #MAX_WAIT_MILLIS} ms of processing time either, for the moments no watermark comes (events that do not move event time, idle inputs), so early
- * results stay live.
+ * waits longer than {@value #MAX_WAIT_MILLIS} ms of processing time either, for the moments no watermark
+ * comes (events that do not move event time, idle inputs), so early results stay live.
  */
 public final class TopicBatcher extends AbstractStreamOperator<TopicBatch>
         implements OneInputStreamOperator<AttributedEvent, TopicBatch> {
