@@ -1,6 +1,7 @@
 package io.discoursetrends.cli;
 
 import io.discoursetrends.elasticsearch.EsSetup;
+import io.discoursetrends.job.KnownOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Credentials come from DISCOURSE_ES_API_KEY, or DISCOURSE_ES_USERNAME and DISCOURSE_ES_PASSWORD "
                 + "(or the same names with _FILE). Settings used: es.urls, es.ca-file, es.verify-tls, "
                 + "es.index.shards, es.index.replicas, es.index.refresh-interval, es.ilm.retention-days, "
-                + "es.ilm.retention-days-by-kind."})
+                + "es.ilm.retention-days-by-kind. A URL must not carry credentials (http://user:pass@host is "
+                + "refused); an unknown job setting is refused with the nearest known one."})
 final class EsSetupCommand implements Callable<Integer> {
 
     @Spec
@@ -52,6 +54,9 @@ final class EsSetupCommand implements Callable<Integer> {
             p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k).strip()));
         }
         settings.putAll(overrides);
+        // The same rule as `run` (a typo of a job setting is refused, Flink's settings are ignored here), from
+        // the key list the build wrote, since Flink is not on this command's classpath.
+        KnownOptions.check(settings.keySet());
         EsSetup.run(settings, spec.commandLine().getOut());
         return 0;
     }

@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,9 +41,6 @@ import picocli.CommandLine.Spec;
 final class EventsCommand implements Callable<Integer> {
     /** The job's kafka.topic.events default (JobOptions needs Flink, which this command must not). */
     static final String DEFAULT_TOPIC = "discourse.control.events";
-
-    /** Where EventCalendar.parse joins its problems: before each "event N: ". */
-    private static final Pattern PROBLEMS = Pattern.compile("; (?=event \\d+: )");
 
     @Spec
     CommandSpec spec;
@@ -82,30 +78,12 @@ final class EventsCommand implements Callable<Integer> {
                 return new Loaded(null, 1);
             }
         }
-        List<CalendarEvent> events;
-        try {
-            events = EventCalendar.parse(yaml, file.toString());
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            String prefix = file + ": ";
-            String body = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
-            for (String problem : PROBLEMS.split(body)) {
-                err.println(prefix + problem);
-            }
-            return new Loaded(null, 1);
-        }
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            for (String topic : events.get(i).topics()) {
-                if (taxonomy.topic(topic).isEmpty()) {
-                    problems.add(file + ": event " + (i + 1) + ": event '" + events.get(i).id() + "': topic '" + topic
-                            + "' is not in taxonomy " + taxonomy.version() + ", so no spike can link to it"
-                            + (taxonomyFile == null ? " (check against another taxonomy with --taxonomy)" : ""));
-                }
-            }
-        }
-        problems.forEach(err::println);
-        return problems.isEmpty() ? new Loaded(events, 0) : new Loaded(null, 1);
+        Taxonomy known = taxonomy;
+        EventCalendar.Checked checked = EventCalendar.check(yaml, topic -> known.topic(topic).isPresent() ? null
+                : "topic '" + topic + "' is not in taxonomy " + known.version() + ", so no spike can link to it"
+                        + (taxonomyFile == null ? " (check against another taxonomy with --taxonomy)" : ""));
+        checked.problems().forEach(p -> err.println(p.format(file.toString())));
+        return checked.problems().isEmpty() ? new Loaded(checked.events(), 0) : new Loaded(null, 1);
     }
 
     private static String read(Path file, PrintWriter err) {

@@ -53,6 +53,10 @@ public final class Main implements Callable<Integer> {
         cl.setOut(new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
                 1 << 16), false));
         cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        // picocli's own converters name the Java exception ("java.time.format.DateTimeParseException: ...");
+        // these say what a valid value looks like instead. Registered here, they reach every subcommand.
+        cl.registerConverter(java.time.Duration.class, Main::duration);
+        cl.registerConverter(java.time.Instant.class, new TopicsCommand.InstantConverter());
         // A mistake the user can fix (a bad setting, a missing JDK, an unreachable cluster) is reported as one
         // sentence saying what to fix, not as a stack trace; anything else is a bug and keeps its trace.
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -64,6 +68,15 @@ public final class Main implements Callable<Integer> {
             throw e;
         });
         return cl;
+    }
+
+    private static java.time.Duration duration(String value) {
+        try {
+            return java.time.Duration.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new CommandLine.TypeConversionException("'" + value
+                    + "' is not an ISO-8601 duration such as PT5M, PT1H or P1D");
+        }
     }
 
     @Override

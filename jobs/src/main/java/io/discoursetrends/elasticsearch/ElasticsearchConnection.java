@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +39,17 @@ public final class ElasticsearchConnection implements Serializable {
             throw new IllegalArgumentException("no Elasticsearch URL given: set es.urls (e.g. http://localhost:9200)");
         }
         for (String u : urls) {
+            refuseCredentials(u);
             URI uri;
             try {
-                uri = URI.create(u);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Elasticsearch URL '" + u + "' is not a URL: " + e.getMessage());
+                uri = new URI(u);
+            } catch (URISyntaxException e) {
+                // Not e.getMessage(): it quotes the whole input.
+                throw new IllegalArgumentException("Elasticsearch URL '" + redact(u) + "' is not a URL: "
+                        + e.getReason() + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""));
             }
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new IllegalArgumentException("Elasticsearch URL '" + u
+                throw new IllegalArgumentException("Elasticsearch URL '" + redact(u)
                         + "' must look like http://host:9200 or https://host:9200");
             }
         }
@@ -79,6 +83,33 @@ public final class ElasticsearchConnection implements Serializable {
     /** Where credentials are read from: the process environment (or, in tests, the secret-file stand-in). */
     Map<String, String> environment() {
         return secretFiles != null ? secretFiles : System.getenv();
+    }
+
+    /**
+     * Refuses a URL that carries a user name or password ({@code http://user:secret@host:9200}): URLs are printed
+     * and logged (es-setup's first line, the job's log), so a secret in one would leak. Says where it goes.
+     */
+    public static void refuseCredentials(String url) {
+        if (!redact(url).equals(url)) {
+            throw new IllegalArgumentException("Elasticsearch URL '" + redact(url) + "' carries credentials, which"
+                    + " a URL must not (URLs are printed and logged): put them in " + USERNAME_ENV + " and "
+                    + PASSWORD_ENV + ", or " + API_KEY_ENV + " (or the same names with _FILE, naming a file)");
+        }
+    }
+
+    /**
+     * The URL with any user information before the host replaced by {@code ***}; also for text that is not a
+     * valid URL, since that is what error messages quote. Everything that prints or logs a URL goes through here.
+     */
+    public static String redact(String url) {
+        int scheme = url.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        int at = end > start ? url.lastIndexOf('@', end - 1) : -1;
+        return at < start ? url : url.substring(0, start) + "***" + url.substring(at);
     }
 
     public static ElasticsearchConnection of(String... urls) {
@@ -139,6 +170,6 @@ public final class ElasticsearchConnection implements Serializable {
 
     @Override
     public String toString() {
-        return "Elasticsearch " + urls + (caCertificateFile != null ? " (CA " + caCertificateFile + ")" : "");
+        return "Elasticsearch " + urls.stream().map(ElasticsearchConnection::redact).toList() + (caCertificateFile != null ? " (CA " + caCertificateFile + ")" : "");
     }
 }

@@ -46,7 +46,8 @@ public final class EsSetup {
     static List<IndexManagement.Installed> run(ElasticsearchConnection connection, Map<String, String> settings,
                                                PrintWriter out) {
         IndexSettings index = IndexSettings.from(settings);
-        out.println("es-setup on " + connection.urls() + ": " + index);
+        out.println("es-setup on " + connection.urls().stream().map(ElasticsearchConnection::redact).toList() + ": "
+                + index);
         out.flush();
         ElasticsearchClient client = ElasticsearchClients.create(connection);
         try {

@@ -5,24 +5,18 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
  * Builds the job's {@link Configuration}: {@link JobOptions} defaults, then a properties file, then
- * command-line overrides. Keys in the job's own namespaces must be known (a typo fails with the list of valid
- * keys instead of silently using a default); any other key, such as {@code parallelism.default} or
- * {@code state.backend.type}, is handed to Flink as it is.
+ * command-line overrides. Keys in the job's own namespaces must be known (a typo fails with "did you mean"
+ * instead of silently using a default, see {@link KnownOptions#check}); any other key, such as
+ * {@code parallelism.default} or {@code state.backend.type}, is handed to Flink as it is.
  */
 public final class JobConfiguration {
-    private static final List<String> OWN_PREFIXES =
-            List.of("kafka.", "es.", "buckets.", "watermark.", "checkpoint.", "max-parallelism");
-
     private JobConfiguration() {}
 
     public static Configuration load(Path file, Map<String, String> overrides) {
@@ -37,11 +31,12 @@ public final class JobConfiguration {
             p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k).strip()));
         }
         values.putAll(overrides);
-        Set<String> known = JobOptions.ALL.stream().map(ConfigOption::key).collect(Collectors.toSet());
-        for (String key : values.keySet()) {
-            if (!known.contains(key) && OWN_PREFIXES.stream().anyMatch(key::startsWith)) {
-                throw new IllegalArgumentException("unknown option '" + key + "'; valid options: "
-                        + known.stream().sorted().collect(Collectors.joining(", ")));
+        KnownOptions.check(values.keySet());
+        String urls = values.get(JobOptions.ES_URLS.key());
+        if (urls != null) {
+            // Before Flink sees (and may log) the configuration.
+            for (String url : urls.split(";")) {
+                io.discoursetrends.elasticsearch.ElasticsearchConnection.refuseCredentials(url.strip());
             }
         }
         Configuration config = Configuration.fromMap(values);
@@ -51,7 +46,8 @@ public final class JobConfiguration {
                 config.get(option);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("option " + option.key() + " has an invalid value '"
-                        + values.get(option.key()) + "': " + e.getMessage());
+                        + io.discoursetrends.elasticsearch.ElasticsearchConnection.redact(String.valueOf(values.get(option.key())))
+                        + "': " + e.getMessage());
             }
         }
         return config;
