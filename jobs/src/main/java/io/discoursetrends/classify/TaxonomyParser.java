@@ -60,6 +60,12 @@ public final class TaxonomyParser {
     private static final java.util.regex.Pattern DOMAIN = java.util.regex.Pattern.compile(
             "(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?\\.)+[\\p{L}\\p{N}-]{2,}");
 
+    /**
+     * The largest taxonomy read, in characters (Unicode code points): SnakeYAML's input limit. The default
+     * taxonomy is about 1% of it; at the limit, validating takes well under 64 MB of heap.
+     */
+    public static final int MAX_CODE_POINTS = 3 * 1024 * 1024;
+
     /** Deeper than any taxonomy: a guard against hostile input, not a format rule. */
     private static final int MAX_DEPTH = 16;
 
@@ -132,6 +138,13 @@ public final class TaxonomyParser {
         }
 
         Taxonomy parse(String yaml) {
+            // SnakeYAML's own limit, said as what it is: its error reads like a syntax error at some line.
+            if (yaml.length() > MAX_CODE_POINTS && yaml.codePointCount(0, yaml.length()) > MAX_CODE_POINTS) {
+                problem(1, 1, "the taxonomy has " + yaml.codePointCount(0, yaml.length()) + " characters, over the "
+                        + "size limit of " + MAX_CODE_POINTS + " characters (3 MiB); a taxonomy that large is"
+                        + " not read at all (split it, or drop phrases that never match)");
+                throw fail();
+            }
             Node root;
             try (JsonParser p = YAML.createParser(yaml)) {
                 JsonToken first = p.nextToken();

@@ -104,13 +104,7 @@ final class ControlTopicPublisher {
                 return null;
             }
         }
-        if (!kafkaClientsCanLog()) {
-            err.println(command + " needs SLF4J (the Kafka client logs through it), which the job jar leaves to the"
-                    + " Flink cluster: run it as bin/discourse-trends " + command + " ..., or add an slf4j-api jar"
-                    + " to the class path");
-            exit[0] = 1;
-            return null;
-        }
+        quietLoggingWithoutBinding();
         p.common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try {
             p.checkTopic();
@@ -209,12 +203,24 @@ final class ControlTopicPublisher {
         return new Failure("cannot publish" + where + ": " + e.getMessage());
     }
 
-    private static boolean kafkaClientsCanLog() {
+    /**
+     * The jar carries slf4j-api (the Kafka client logs through it) but no binding: a Flink cluster brings its own
+     * (and loads org.slf4j parent-first, so the jar's copy is never used there), and bin/discourse-trends adds
+     * Flink's log4j. From plain {@code java -jar} there is none, and SLF4J 1.7 says so on standard error in three
+     * lines before falling back to no logging; the command's own messages say what went wrong, so those lines
+     * are only noise. SLF4J picks its binding once, on first use: do that here with standard error muted.
+     */
+    static void quietLoggingWithoutBinding() {
+        if (ControlTopicPublisher.class.getClassLoader().getResource("org/slf4j/impl/StaticLoggerBinder.class")
+                != null) {
+            return; // a binding is there: it may have things to say
+        }
+        java.io.PrintStream err = System.err;
+        System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         try {
-            Class.forName("org.slf4j.LoggerFactory", false, ControlTopicPublisher.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
+            org.slf4j.LoggerFactory.getILoggerFactory();
+        } finally {
+            System.setErr(err);
         }
     }
 }

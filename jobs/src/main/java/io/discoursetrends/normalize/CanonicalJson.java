@@ -60,6 +60,11 @@ public final class CanonicalJson {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 // "{...} garbage" on one line is a broken record, not a record.
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // {"text":"harmless","text":"other"}: which one a reader sees depends on the reader, so a record
+                // with a key twice is malformed. Checked by the tree builder where it stores a field (the put
+                // returns the value it replaced), so it costs nothing per record, unlike the parser's
+                // STRICT_DUPLICATE_DETECTION, which keeps a set of names for every object.
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)
                 .build();
     }

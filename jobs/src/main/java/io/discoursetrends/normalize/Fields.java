@@ -141,9 +141,9 @@ final class Fields {
             throw wrongType(what, field, n, "a number (seconds since the epoch)");
         }
         double d = n.doubleValue();
-        // Before 1970 or after 2200 is not a post time but a unit mix-up (milliseconds) or garbage.
-        if (!Double.isFinite(d) || d < 0 || d > LATEST.getEpochSecond()) {
-            throw new Malformed(what + " " + field + " " + n.asText() + " is not a plausible epoch second");
+        // Before 2000 or after 2200 is not a post time but a unit mix-up (milliseconds), a zero or garbage.
+        if (!Double.isFinite(d) || d < EARLIEST.getEpochSecond() || d > LATEST.getEpochSecond()) {
+            throw new Malformed(what + " " + field + " " + n.asText() + " is not a plausible epoch second " + RANGE);
         }
         long seconds = (long) Math.floor(d);
         long nanos = Math.round((d - seconds) * 1_000_000) * 1_000L;
@@ -168,10 +168,19 @@ final class Fields {
     /** The latest time we accept: a later one is a unit mix-up or garbage (and year 10000 has no ISO form). */
     static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
 
-    /** {@code t} if it lies between 1970 and 2200, else a {@link Malformed} naming {@code what}. */
+    /**
+     * The earliest time we accept. None of the platforms existed before 2005 (Reddit), and a client's backdated
+     * createdAt (an imported archive) does not go further back; earlier is a zero, an unset field or garbage:
+     * epoch 0 would otherwise be counted as a post of 1970.
+     */
+    static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+
+    private static final String RANGE = "(before 2000-01-01 or after 2200-01-01)";
+
+    /** {@code t} if it lies between 2000 and 2200, else a {@link Malformed} naming {@code what}. */
     static Instant plausible(Instant t, String what) {
-        if (t.isBefore(Instant.EPOCH) || t.isAfter(LATEST)) {
-            throw new Malformed(what + " " + t + " is not a plausible post time");
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw new Malformed(what + " " + t + " is not a plausible post time " + RANGE);
         }
         return t;
     }

@@ -60,9 +60,10 @@ abstract class JsonNormalizer implements Normalizer {
         try {
             return mapper.readTree(json);
         } catch (StreamConstraintsException e) {
-            throw new Malformed("record exceeds a parser limit: " + e.getOriginalMessage());
+            throw new Malformed("record exceeds a parser limit: " + withoutJavaNames(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new Malformed("not valid JSON: " + describe(e));
+            String why = describe(e);
+            throw new Malformed(why.startsWith("duplicate key") ? why : "not valid JSON: " + why);
         } catch (IOException e) {
             throw new Malformed("not valid JSON: " + e.getMessage());
         }
@@ -73,21 +74,40 @@ abstract class JsonNormalizer implements Normalizer {
         return parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** Jackson's message without the "[Source: ...]" suffix, plus where it happened. */
+    /**
+     * Jackson's message without the "[Source: ...]" suffix, plus where it happened; the messages that name
+     * Jackson's classes or settings ("not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`")
+     * are said in words.
+     */
     static String describe(JsonProcessingException e) {
         String msg = e.getOriginalMessage();
         if (msg == null) {
-            msg = e.getClass().getSimpleName();
+            msg = "unreadable JSON";
         }
         int nl = msg.indexOf('\n');
         if (nl >= 0) {
             msg = msg.substring(0, nl);
+        }
+        if (msg.startsWith("Trailing token")) {
+            msg = "more text after the JSON object (a record is one JSON value)";
+        } else if (msg.startsWith("Duplicate field '")) {
+            int end = msg.indexOf("' for `");
+            msg = "duplicate key '" + (end > 0 ? msg.substring("Duplicate field '".length(), end) : "?")
+                    + "' (a key may appear once per object)";
+        } else {
+            msg = withoutJavaNames(msg);
         }
         JsonLocation loc = e.getLocation();
         if (loc != null && loc.getLineNr() > 0) {
             msg += " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
         }
         return msg;
+    }
+
+    /** Jackson quotes its types and settings in backticks ("from `StreamReadConstraints.getMaxNestingDepth()`"). */
+    static String withoutJavaNames(String msg) {
+        return msg.indexOf('`') < 0 ? msg : msg.replaceAll(",? ?(?:from |for |bound as |as per |of type )?`[^`]*`", "")
+                .replace(" ()", "");
     }
 
     /** Normalizes a parsed record, which is a JSON object. May throw {@link Malformed}. */

@@ -24,10 +24,21 @@ public final class RedditNormalizer extends JsonNormalizer {
 
     private static final String WEB = "https://www.reddit.com";
 
+    /** The kinds of thing Reddit's API returns besides t1 and t3: ignored, since they are not posts. */
+    private static final java.util.Set<String> OTHER_KINDS = java.util.Set.of("t2", "t4", "t5", "t6", "Listing",
+            "more", "LabeledMulti", "LabeledMultiDescription", "KarmaList", "TrophyList", "UserList", "wikipage",
+            "wikipagelisting", "modaction", "LiveUpdate", "LiveUpdateEvent", "subreddit_settings", "stylesheet");
+
     @Override
     NormalizeResult normalizeObject(JsonNode thing) {
         String kind = Fields.text(thing, "kind", "reddit thing");
         if (!"t3".equals(kind) && !"t1".equals(kind)) {
+            if (!OTHER_KINDS.contains(kind)) {
+                // Not something Reddit sends: another platform's record on this topic, or garbage. Ignoring it
+                // would hide a wiring mistake among the "more" stubs and Listings.
+                throw new Malformed("not a reddit thing: kind '" + Fields.abbreviate(kind) + "' is none of Reddit's"
+                        + " (t1..t6, Listing, more, ...)" + (thing.has("did") ? "; this looks like a Bluesky event" : ""));
+            }
             return NormalizeResult.ignored("reddit " + Fields.abbreviate(kind)
                     + " is not a submission (t3) or comment (t1)");
         }
