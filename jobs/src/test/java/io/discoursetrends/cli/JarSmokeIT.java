@@ -62,4 +62,68 @@ class JarSmokeIT {
         assertThat(r.stderr()).startsWith("discourse-trends: this subcommand needs Flink's runtime")
                 .doesNotContain("Exception");
     }
+
+    @Test
+    void optionsShouldListEverySettingWithoutFlinkOnTheClasspath() throws Exception {
+        Result r = run("options");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo(io.discoursetrends.job.JobOptions.describe(false));
+        Result markdown = run("options", "--markdown");
+        assertThat(markdown.stdout()).isEqualTo(io.discoursetrends.job.JobOptions.describe(true));
+    }
+
+    @Test
+    void publishCommandsShouldReachKafkaFromThePlainJar(@TempDir Path dir) throws Exception {
+        Path calendar = Files.writeString(dir.resolve("events.yaml"), """
+                events:
+                  - id: aster-2-release
+                    name: Aster 2 released
+                    time: 2026-05-25T14:00:00Z
+                    topics: [open-weight-models]
+                """);
+        Path taxonomy = Files.writeString(dir.resolve("topics.yaml"),
+                io.discoursetrends.classify.Taxonomy.defaultTaxonomy().source());
+        try (io.discoursetrends.local.LocalKafka kafka = io.discoursetrends.local.LocalKafka.launch()) {
+            kafka.createTopics(java.util.Map.of(EventsCommand.DEFAULT_TOPIC, 1,
+                    io.discoursetrends.classify.TaxonomyUpdate.DEFAULT_TOPIC, 1));
+            Result events = run("events", "publish", calendar.toString(), "--bootstrap-servers",
+                    kafka.bootstrapServers());
+            assertThat(events.exit()).as(events.stderr()).isZero();
+            assertThat(events.stdout()).startsWith("published event aster-2-release to " + EventsCommand.DEFAULT_TOPIC
+                    + " partition 0 offset 0");
+            assertThat(events.stderr()).isEmpty();
+            Result topics = run("topics", "publish", taxonomy.toString(), "--bootstrap-servers",
+                    kafka.bootstrapServers());
+            assertThat(topics.exit()).as(topics.stderr()).isZero();
+            assertThat(topics.stdout()).startsWith("published taxonomy ");
+            assertThat(topics.stderr()).isEmpty();
+        }
+    }
+
+    @Test
+    void esSetupShouldRefuseAUrlWithCredentialsWithoutPrintingThem() throws Exception {
+        Result r = run("es-setup", "-Des.urls=http://elastic:s3cr3t-pw@127.0.0.1:9");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stdout() + r.stderr()).doesNotContain("s3cr3t-pw").doesNotContain("elastic:");
+        assertThat(r.stderr()).contains("DISCOURSE_ES_USERNAME", "DISCOURSE_ES_PASSWORD", "DISCOURSE_ES_API_KEY");
+    }
+
+    @Test
+    void aTaxonomyAtTheSizeLimitShouldValidateIn64MegabytesOfHeap(@TempDir Path dir) throws Exception {
+        // One topic with as many phrases as fit under the limit (about 150,000): the worst case for memory.
+        StringBuilder yaml = new StringBuilder("version: \"big\"\ntopics:\n  - id: big\n    label: Big\n    phrases:\n");
+        int phrases = 0;
+        while (true) {
+            String line = "      - \"w" + phrases + " v" + phrases + "\"\n";
+            if (yaml.length() + line.length() > io.discoursetrends.classify.TaxonomyParser.MAX_CODE_POINTS) {
+                break;
+            }
+            yaml.append(line);
+            phrases++;
+        }
+        Path file = Files.writeString(dir.resolve("big.yaml"), yaml);
+        Result r = ShadedJar.runWithJvmOptions(List.of("-Xmx64m"), "topics", "validate", file.toString());
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains(phrases + " phrases");
+    }
 }

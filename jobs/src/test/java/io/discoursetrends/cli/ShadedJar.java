@@ -21,9 +21,15 @@ public final class ShadedJar {
     public record Result(int exit, String stdout, String stderr) {}
 
     public static Result run(String... args) throws Exception {
+        return runWithJvmOptions(List.of(), args);
+    }
+
+    /** As {@link #run}, with options for the JVM before {@code -jar} (e.g. a heap limit). */
+    public static Result runWithJvmOptions(List<String> jvmOptions, String... args) throws Exception {
         assertThat(JAR).as("the shaded jar (built by the package phase)").exists();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

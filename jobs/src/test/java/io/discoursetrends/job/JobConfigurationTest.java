@@ -25,11 +25,35 @@ class JobConfigurationTest {
     }
 
     @Test
-    void shouldRejectAMistypedKeyInTheJobsNamespaceNamingTheValidOnes() {
+    void shouldRejectAMistypedKeyInTheJobsNamespaceWithTheNearestKnownOne() {
         assertThatThrownBy(() -> JobConfiguration.load(null, Map.of("es.url", "http://x:9200")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("unknown option 'es.url'; valid options: ")
-                .hasMessageContaining("es.urls");
+                .hasMessage("unknown setting 'es.url': did you mean 'es.urls'? (`discourse-trends options` lists"
+                        + " every setting)");
+        // Every namespace of JobOptions counts, not only a hand-kept list of them (spikes.* was missing).
+        assertThatThrownBy(() -> JobConfiguration.load(null, Map.of("spikes.link-befor", "PT1H")))
+                .hasMessageContaining("did you mean 'spikes.link-before'?");
+        assertThatThrownBy(() -> JobConfiguration.load(null, Map.of("dedup.ttll", "PT1H")))
+                .hasMessageContaining("did you mean 'dedup.ttl'?");
+        // Outside the namespaces: a typo of a job key is still caught; a Flink setting goes to Flink.
+        assertThatThrownBy(() -> JobConfiguration.load(null, Map.of("es_urls", "http://x:9200")))
+                .hasMessageContaining("did you mean 'es.urls'?");
+        assertThat(JobConfiguration.load(null, Map.of("state.backend.type", "rocksdb"))
+                .getString("state.backend.type", null)).isEqualTo("rocksdb");
+    }
+
+    @Test
+    void theKnownKeysAreThoseOfJobOptions() {
+        assertThat(KnownOptions.keys()).containsExactlyElementsOf(
+                JobOptions.ALL.stream().map(org.apache.flink.configuration.ConfigOption::key).toList());
+        assertThat(KnownOptions.describe(true)).isEqualTo(JobOptions.describe(true));
+    }
+
+    @Test
+    void shouldRefuseAnElasticsearchUrlWithCredentialsWithoutQuotingThem() {
+        assertThatThrownBy(() -> JobConfiguration.load(null, Map.of("es.urls", "https://u:pw-123@es:9200")))
+                .hasMessageStartingWith("Elasticsearch URL 'https://***@es:9200' carries credentials")
+                .message().doesNotContain("pw-123");
     }
 
     @Test

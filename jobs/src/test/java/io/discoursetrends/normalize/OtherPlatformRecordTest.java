@@ -41,4 +41,15 @@ class OtherPlatformRecordTest {
         }
         assertThat(wrong).isEmpty();
     }
+
+    @org.junit.jupiter.api.Test
+    void aRecordWithAKeyTwiceIsMalformedWithAReason() {
+        String record = "{\"kind\":\"t3\",\"data\":{\"name\":\"t3_abc\",\"created_utc\":1779719009,"
+                + "\"author\":\"a\",\"title\":\"harmless\",\"title\":\"other\"}}";
+        NormalizeResult r = Normalizers.forPlatform(Platform.REDDIT).normalize(record.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.malformedReason()).isEqualTo("duplicate key 'title' (a key may appear once per object)"
+                + " (line 1, column 108)");
+        assertThat(Normalizers.forPlatform(Platform.REDDIT).normalize(record.replace(",\"title\":\"other\"", "")
+                .getBytes(StandardCharsets.UTF_8)).events()).hasSize(1);
+    }
 }
