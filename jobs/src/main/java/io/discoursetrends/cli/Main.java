@@ -1,5 +1,6 @@
 package io.discoursetrends.cli;
 
+import io.discoursetrends.elasticsearch.ElasticsearchConnection;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -56,18 +57,36 @@ public final class Main implements Callable<Integer> {
         // picocli's own converters name the Java exception ("java.time.format.DateTimeParseException: ...");
         // these say what a valid value looks like instead. Registered here, they reach every subcommand.
         cl.registerConverter(java.time.Duration.class, Main::duration);
+        cl.registerConverter(java.nio.file.Path.class, Main::path);
+        // picocli's own messages quote the arguments ("Unknown option: '-Des.urls=http://user:pw@es'"): redacted.
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println(ElasticsearchConnection.redactAll(ex.getMessage()));
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
+                c.usage(c.getErr(), c.getColorScheme());
+            }
+            return c.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.registerConverter(java.time.Instant.class, new TopicsCommand.InstantConverter());
         // A mistake the user can fix (a bad setting, a missing JDK, an unreachable cluster) is reported as one
         // sentence saying what to fix, not as a stack trace; anything else is a bug and keeps its trace.
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
                     || e instanceof java.io.UncheckedIOException) {
-                commandLine.getErr().println("discourse-trends: " + e.getMessage());
+                commandLine.getErr().println("discourse-trends: " + ElasticsearchConnection.redactAll(e.getMessage()));
                 return e instanceof IllegalArgumentException ? 2 : 1;
             }
             throw e;
         });
         return cl;
+    }
+
+    private static java.nio.file.Path path(String value) {
+        try {
+            return java.nio.file.Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a file name: " + e.getReason());
+        }
     }
 
     private static java.time.Duration duration(String value) {

@@ -112,6 +112,14 @@ public final class ElasticsearchConnection implements Serializable {
         return at < start ? url : url.substring(0, start) + "***" + url.substring(at);
     }
 
+    private static final java.util.regex.Pattern USER_INFO =
+            java.util.regex.Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^\\s/?#@'\"]*@");
+
+    /** {@code text} with the user information of every URL in it redacted, for messages that quote input. */
+    public static String redactAll(String text) {
+        return text == null || text.indexOf('@') < 0 ? text : USER_INFO.matcher(text).replaceAll("$1***@");
+    }
+
     public static ElasticsearchConnection of(String... urls) {
         return new ElasticsearchConnection(List.of(urls), null, true);
     }

@@ -147,17 +147,17 @@ class NormalizerEdgeCasesTest {
 
     @Test
     void hackerNewsRules() {
-        assertThat(hn.normalize(utf8("{\"id\":5,\"deleted\":true,\"type\":\"comment\",\"time\":1}")).ignoredBecause())
+        assertThat(hn.normalize(utf8("{\"id\":5,\"deleted\":true,\"type\":\"comment\",\"time\":1160418111}")).ignoredBecause())
                 .isEqualTo("hackernews item 5 is deleted");
-        assertThat(hn.normalize(utf8("{\"id\":6,\"dead\":true,\"by\":\"x\",\"type\":\"story\",\"time\":1}")).ignoredBecause())
+        assertThat(hn.normalize(utf8("{\"id\":6,\"dead\":true,\"by\":\"x\",\"type\":\"story\",\"time\":1160418111}")).ignoredBecause())
                 .isEqualTo("hackernews item 6 is dead (flagged or killed)");
-        assertThat(reason(hn, "{\"id\":7,\"type\":\"story\",\"time\":1,\"title\":\"t\"}"))
+        assertThat(reason(hn, "{\"id\":7,\"type\":\"story\",\"time\":1160418111,\"title\":\"t\"}"))
                 .isEqualTo("hackernews item 7 (story) has no by");
         assertThat(reason(hn, "{\"id\":\"7\",\"type\":\"story\"}"))
                 .isEqualTo("hackernews item id is a string, expected an integer");
-        assertThat(reason(hn, "{\"id\":8,\"type\":\"comment\",\"by\":\"x\",\"time\":1,\"text\":\"t\"}"))
+        assertThat(reason(hn, "{\"id\":8,\"type\":\"comment\",\"by\":\"x\",\"time\":1160418111,\"text\":\"t\"}"))
                 .isEqualTo("hackernews item 8 (comment) has no parent");
-        assertThat(reason(hn, "{\"id\":9,\"type\":\"story\",\"by\":\"x\",\"time\":1,\"title\":\"t\",\"score\":\"5\"}"))
+        assertThat(reason(hn, "{\"id\":9,\"type\":\"story\",\"by\":\"x\",\"time\":1160418111,\"title\":\"t\",\"score\":\"5\"}"))
                 .isEqualTo("hackernews item 9 (story) score is a string, expected an integer");
     }
 

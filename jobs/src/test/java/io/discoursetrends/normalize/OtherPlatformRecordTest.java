@@ -48,7 +48,7 @@ class OtherPlatformRecordTest {
                 + "\"author\":\"a\",\"title\":\"harmless\",\"title\":\"other\"}}";
         NormalizeResult r = Normalizers.forPlatform(Platform.REDDIT).normalize(record.getBytes(StandardCharsets.UTF_8));
         assertThat(r.malformedReason()).isEqualTo("duplicate key 'title' (a key may appear once per object)"
-                + " (line 1, column 108)");
+                + " (line 1, column 103)");
         assertThat(Normalizers.forPlatform(Platform.REDDIT).normalize(record.replace(",\"title\":\"other\"", "")
                 .getBytes(StandardCharsets.UTF_8)).events()).hasSize(1);
     }
