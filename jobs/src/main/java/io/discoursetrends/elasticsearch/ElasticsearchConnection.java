@@ -178,6 +178,7 @@ public final class ElasticsearchConnection implements Serializable {
 
     @Override
     public String toString() {
-        return "Elasticsearch " + urls.stream().map(ElasticsearchConnection::redact).toList() + (caCertificateFile != null ? " (CA " + caCertificateFile + ")" : "");
+        return "Elasticsearch " + urls.stream().map(ElasticsearchConnection::redact).toList()
+                + (caCertificateFile != null ? " (CA " + caCertificateFile + ")" : "");
     }
 }

@@ -46,7 +46,8 @@ public final class JobConfiguration {
                 config.get(option);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("option " + option.key() + " has an invalid value '"
-                        + io.discoursetrends.elasticsearch.ElasticsearchConnection.redact(String.valueOf(values.get(option.key())))
+                        + io.discoursetrends.elasticsearch.ElasticsearchConnection.redact(
+                                String.valueOf(values.get(option.key())))
                         + "': " + e.getMessage());
             }
         }

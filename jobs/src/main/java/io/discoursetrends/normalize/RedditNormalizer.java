@@ -37,7 +37,8 @@ public final class RedditNormalizer extends JsonNormalizer {
                 // Not something Reddit sends: another platform's record on this topic, or garbage. Ignoring it
                 // would hide a wiring mistake among the "more" stubs and Listings.
                 throw new Malformed("not a reddit thing: kind '" + Fields.abbreviate(kind) + "' is none of Reddit's"
-                        + " (t1..t6, Listing, more, ...)" + (thing.has("did") ? "; this looks like a Bluesky event" : ""));
+                        + " (t1..t6, Listing, more, ...)"
+                        + (thing.has("did") ? "; this looks like a Bluesky event" : ""));
             }
             return NormalizeResult.ignored("reddit " + Fields.abbreviate(kind)
                     + " is not a submission (t3) or comment (t1)");

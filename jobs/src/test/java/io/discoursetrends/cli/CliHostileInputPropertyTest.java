@@ -59,7 +59,8 @@ class CliHostileInputPropertyTest {
             + "2026-05-25 12:10:00,40\n";
 
     private static final String BLUESKY = "{\"did\":\"did:plc:c\",\"time_us\":1779719009157119,\"kind\":\"commit\","
-            + "\"commit\":{\"rev\":\"r\",\"operation\":\"create\",\"collection\":\"app.bsky.feed.post\",\"rkey\":\"3p\","
+            + "\"commit\":{\"rev\":\"r\",\"operation\":\"create\",\"collection\":\"app.bsky.feed.post\","
+            + "\"rkey\":\"3p\","
             + "\"record\":{\"text\":\"hi\",\"createdAt\":\"2026-05-25T14:00:00Z\"}}}\n";
 
     private static final String TAXONOMY = """

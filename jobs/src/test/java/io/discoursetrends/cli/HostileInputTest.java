@@ -128,7 +128,8 @@ class HostileInputTest {
         Run r = MainTest.run("normalize", "-p", "reddit", f.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.errLines()).containsExactly(
-                "line 1: not valid JSON: more text after the JSON object (a record is one JSON value) (line 1, column 15)",
+                "line 1: not valid JSON: more text after the JSON object (a record is one JSON value)"
+                        + " (line 1, column 15)",
                 "line 2: record exceeds a parser limit: Document nesting depth (201) exceeds the maximum allowed (200)",
                 "records=2 posts=0 engagement=0 ignored=0 malformed=2");
         assertPlain(r);

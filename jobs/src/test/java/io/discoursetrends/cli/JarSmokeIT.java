@@ -111,7 +111,8 @@ class JarSmokeIT {
     @Test
     void aTaxonomyAtTheSizeLimitShouldValidateIn64MegabytesOfHeap(@TempDir Path dir) throws Exception {
         // One topic with as many phrases as fit under the limit (about 150,000): the worst case for memory.
-        StringBuilder yaml = new StringBuilder("version: \"big\"\ntopics:\n  - id: big\n    label: Big\n    phrases:\n");
+        StringBuilder yaml = new StringBuilder(
+                "version: \"big\"\ntopics:\n  - id: big\n    label: Big\n    phrases:\n");
         int phrases = 0;
         while (true) {
             String line = "      - \"w" + phrases + " v" + phrases + "\"\n";
