@@ -203,6 +203,12 @@ class LocalClusterIT {
         long spikes = countDocuments("discourse-spikes", "{\"match_all\":{}}");
         assertThat(spikes).as("spike documents").isPositive();
         phase(actual.size() + " bucket documents equal the reference; " + spikes + " spike documents", t);
+        // What the state costs (README, "State backend"): the last checkpoint, and the TaskManager's heap in use.
+        JsonNode latest = rest("/jobs/" + job2 + "/checkpoints").path("latest").path("completed");
+        String tm = rest("/taskmanagers").path("taskmanagers").path(0).path("id").asText();
+        System.out.println("last checkpoint: " + latest.path("state_size").asLong() + " bytes of state ("
+                + latest.path("checkpointed_size").asLong() + " uploaded) for " + reference.events + " events; "
+                + "taskmanager heap used: " + rest("/taskmanagers/" + tm + "/metrics?get=Status.JVM.Memory.Heap.Used"));
         System.out.println(stack("status"));
 
         // 8. The supervisor killed: its children (broker, node, JobManager, TaskManager) exit on their own.
