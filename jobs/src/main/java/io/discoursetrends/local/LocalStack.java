@@ -163,7 +163,7 @@ public final class LocalStack {
 
         Path jobProperties = dir.resolve(JOB_PROPERTIES);
         Files.writeString(jobProperties, String.join("\n",
-                "# The job's settings on this local stack (written by deploy/local/stack up); submit adds -D overrides.",
+                "# The job's settings on this local stack (written by `deploy/local/stack up`); submit adds -D ones.",
                 JobOptions.KAFKA_BOOTSTRAP.key() + "=" + kafka.bootstrapServers(),
                 JobOptions.ES_URLS.key() + "=" + elasticsearch.httpUrl(),
                 ""));

@@ -255,7 +255,8 @@ public final class StackCli {
                 }
                 JsonNode checkpoints = rest("GET", "/jobs/" + id + "/checkpoints", null);
                 line.append(", parallelism ").append(parallelism)
-                        .append(", checkpoints completed ").append(checkpoints.path("counts").path("completed").asInt());
+                        .append(", checkpoints completed ")
+                        .append(checkpoints.path("counts").path("completed").asInt());
                 JsonNode restored = checkpoints.path("latest").path("restored");
                 if (!restored.isMissingNode() && !restored.isNull()) {
                     line.append(", restored from ").append(restored.path("is_savepoint").asBoolean()
