@@ -108,7 +108,7 @@ public final class StackCli {
             case "down" -> down();
             case "status" -> status();
             case "submit" -> submit(args, null);
-            case "resume" -> submit(args, lastSavepoint());
+            case "resume" -> submit(args, lastSavepointOrFail(args));
             case "savepoint" -> savepoint(args, false);
             case "stop" -> savepoint(args, true);
             case "service" -> service(args);
@@ -304,9 +304,9 @@ public final class StackCli {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--parallelism")) {
-                parallelism = Integer.parseInt(args.get(++i));
+                parallelism = Integer.parseInt(value(args, i++));
             } else if (a.equals("--from")) {
-                from = args.get(++i);
+                from = value(args, i++);
             } else if (a.equals("--allow-non-restored-state")) {
                 allowNonRestored = true;
             } else if (a.startsWith("-D") && a.indexOf('=') > 2) {
@@ -314,9 +314,6 @@ public final class StackCli {
             } else {
                 throw new IllegalArgumentException("unexpected argument " + a);
             }
-        }
-        if (lastSavepoint == null && from == null && args.contains("--from")) {
-            throw new IllegalArgumentException("--from needs a savepoint path");
         }
         Path jar = StackLayout.locate().jobJar();
         JsonNode upload = uploadJar(jar);
@@ -438,6 +435,23 @@ public final class StackCli {
                     : "several jobs are running " + running + "; name one with --job ID");
         }
         return running.get(0);
+    }
+
+    private static String value(List<String> args, int optionAt) {
+        if (optionAt + 1 >= args.size()) {
+            throw new IllegalArgumentException(args.get(optionAt) + " needs a value");
+        }
+        return args.get(optionAt + 1);
+    }
+
+    /** The savepoint to resume from: --from, else the last one `stop` or `savepoint` took. */
+    private String lastSavepointOrFail(List<String> args) throws IOException {
+        String last = lastSavepoint();
+        if (last == null && !args.contains("--from")) {
+            throw new IllegalStateException("no savepoint recorded in " + dir.resolve(JOB_STATE_FILE)
+                    + "; take one with `stack stop` or `stack savepoint`, or name one with --from");
+        }
+        return last;
     }
 
     private String lastSavepoint() throws IOException {
