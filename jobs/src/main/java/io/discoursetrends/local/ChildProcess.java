@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * or the demo), and a kill on the way out, so that no broker or node outlives the JVM that started it.
  *
  * <p>A JVM that is SIGKILLed runs no shutdown hook: its children then survive unless they watch for their
- * parent themselves (the Elasticsearch launcher does, through its standard input).
+ * parent themselves, through their standard input, which stays a pipe from this JVM (the Elasticsearch
+ * launcher does, and the Kafka broker and the Flink processes start through deploy/local/parent-watch).
  */
 final class ChildProcess {
 
@@ -79,6 +80,10 @@ final class ChildProcess {
             throw new IllegalStateException(name + " failed with exit code " + child.process.exitValue()
                     + child.describeLog());
         }
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {

@@ -124,6 +124,11 @@ public final class LocalElasticsearch implements AutoCloseable {
         }
     }
 
+    /** The node's process id, or -1 when it is not running. */
+    public synchronized long pid() {
+        return isRunning() ? node.pid() : -1;
+    }
+
     public synchronized boolean isRunning() {
         return node != null && node.isAlive();
     }

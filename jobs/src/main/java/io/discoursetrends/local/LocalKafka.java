@@ -35,22 +35,33 @@ import org.apache.kafka.clients.admin.TopicDescription;
  * silently reading an empty topic, so callers create them with {@link #createTopics(Map)}.
  *
  * <p>The broker's output goes to {@code kafka.log} in its directory; a failed start reports the end of it.
+ *
+ * <p>The broker runs through {@code ParentWatch} (deploy/local/parent-watch): it exits when the JVM that started
+ * it dies, even from SIGKILL, when no shutdown hook can stop it. It can be stopped ({@link #stop()}) and started
+ * again ({@link #start()}) on the same data and ports, as in a broker restart.
  */
 public final class LocalKafka implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
+    /** Runs a main class and exits when its parent dies; its jar is in the broker's lib/ (kafka-node's pom). */
+    static final String PARENT_WATCH = "io.discoursetrends.parentwatch.ParentWatch";
+
     private final Path workDir;
+    private final boolean ownsWorkDir;
     private final Path logFile;
     private final int brokerPort;
-    private final ChildProcess broker;
+    private final List<String> serverCommand;
+    private ChildProcess broker;
+    private boolean closed;
 
-    private LocalKafka(Path workDir, Path logFile, int brokerPort, ChildProcess broker) {
+    private LocalKafka(Path workDir, boolean ownsWorkDir, Path logFile, int brokerPort, List<String> serverCommand) {
         this.workDir = workDir;
+        this.ownsWorkDir = ownsWorkDir;
         this.logFile = logFile;
         this.brokerPort = brokerPort;
-        this.broker = broker;
+        this.serverCommand = serverCommand;
     }
 
     /** Starts a broker from the layout found by {@link StackLayout#locate()}; returns once it serves requests. */
@@ -63,14 +74,23 @@ public final class LocalKafka implements AutoCloseable {
         Path lib = layout.kafkaLibDir();
         Path workDir = Files.createTempDirectory("discourse-kafka-");
         try {
-            return launchIn(lib, workDir);
+            return launchIn(lib, workDir, true);
         } catch (IOException | RuntimeException e) {
             ChildProcess.deleteRecursively(workDir);
             throw e;
         }
     }
 
-    private static LocalKafka launchIn(Path lib, Path workDir) throws IOException {
+    /**
+     * Starts a broker from {@code layout} in {@code workDir}, which the caller owns: {@link #close()} leaves it (the
+     * local stack keeps its broker's data and log with the rest of its state).
+     */
+    public static LocalKafka launch(StackLayout layout, Path workDir) throws IOException {
+        Files.createDirectories(workDir);
+        return launchIn(layout.kafkaLibDir(), workDir.toAbsolutePath(), false);
+    }
+
+    private static LocalKafka launchIn(Path lib, Path workDir, boolean ownsWorkDir) throws IOException {
         int brokerPort = Ports.freeLoopbackPort();
         int controllerPort = Ports.freeLoopbackPort();
         Path logFile = workDir.resolve("kafka.log");
@@ -92,16 +112,53 @@ public final class LocalKafka implements AutoCloseable {
         ChildProcess.runToCompletion("kafka storage format", format, workDir, logFile, Duration.ofSeconds(60));
 
         List<String> server = new ArrayList<>(jvm);
-        server.addAll(List.of("kafka.Kafka", serverProperties.toString()));
-        ChildProcess broker = ChildProcess.start("kafka broker", server, workDir, logFile);
-        LocalKafka kafka = new LocalKafka(workDir, logFile, brokerPort, broker);
+        server.addAll(List.of(PARENT_WATCH, "kafka.Kafka", serverProperties.toString()));
+        LocalKafka kafka = new LocalKafka(workDir, ownsWorkDir, logFile, brokerPort, List.copyOf(server));
+        kafka.start();
+        return kafka;
+    }
+
+    /**
+     * Starts the broker (again, after {@link #stop()} or {@link #kill()}) on the same data and ports; returns once
+     * it serves requests.
+     */
+    public synchronized void start() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("this LocalKafka is closed; launch a new one");
+        }
+        if (broker != null && broker.isAlive()) {
+            throw new IllegalStateException("the Kafka broker is already running: " + broker);
+        }
+        broker = ChildProcess.start("kafka broker", serverCommand, workDir, logFile);
         try {
-            kafka.awaitReady();
+            awaitReady();
         } catch (RuntimeException e) {
             broker.kill();
             throw e;
         }
-        return kafka;
+    }
+
+    /** Stops the broker cleanly (SIGTERM, then SIGKILL after 10 s); its data stays for {@link #start()}. */
+    public synchronized void stop() {
+        if (broker != null) {
+            broker.stop(STOP_GRACE);
+        }
+    }
+
+    /** Kills the broker without a clean shutdown, as a crash would; its data stays for {@link #start()}. */
+    public synchronized void kill() {
+        if (broker != null) {
+            broker.kill();
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return broker != null && broker.isAlive();
+    }
+
+    /** The broker's process id, or -1 when it is not running. */
+    public synchronized long pid() {
+        return isRunning() ? broker.pid() : -1;
     }
 
     /** "127.0.0.1:PORT", for {@code bootstrap.servers}. */
@@ -155,11 +212,14 @@ public final class LocalKafka implements AutoCloseable {
         return logFile;
     }
 
-    /** Stops the broker (SIGTERM, then SIGKILL after 10 s) and deletes its directory. */
+    /** Stops the broker (SIGTERM, then SIGKILL after 10 s) and, if this instance created it, deletes its directory. */
     @Override
-    public void close() {
-        broker.stop(STOP_GRACE);
-        ChildProcess.deleteRecursively(workDir);
+    public synchronized void close() {
+        closed = true;
+        stop();
+        if (ownsWorkDir) {
+            ChildProcess.deleteRecursively(workDir);
+        }
     }
 
     @Override

@@ -73,6 +73,34 @@ public final class StackLayout {
         return lib;
     }
 
+    /** A Flink JobManager's and TaskManager's class path: every jar in this directory. */
+    public Path flinkLibDir() {
+        Path lib = root.resolve("deploy/local/flink-node/target/lib");
+        if (!containsJarStartingWith(lib, "flink-runtime-web-")) {
+            throw notBuilt(lib, "flink-runtime-web-*.jar");
+        }
+        return lib;
+    }
+
+    /** The production Flink configuration the local cluster starts from (deploy/local/flink/config.yaml). */
+    public Path flinkConfigFile() {
+        return root.resolve("deploy/local/flink/config.yaml");
+    }
+
+    /** The Flink processes' log configuration (deploy/local/flink/log4j.properties). */
+    public Path flinkLog4jFile() {
+        return root.resolve("deploy/local/flink/log4j.properties");
+    }
+
+    /** The shaded job jar that {@code mvn package} builds. */
+    public Path jobJar() {
+        Path jar = root.resolve("jobs/target/discourse-trends.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw notBuilt(jar.getParent(), "discourse-trends.jar");
+        }
+        return jar;
+    }
+
     /** An Elasticsearch home: lib/, modules/transport-netty4/, config/. */
     public Path elasticsearchHome() {
         Path home = root.resolve("deploy/local/elasticsearch-node/target/es-home");
