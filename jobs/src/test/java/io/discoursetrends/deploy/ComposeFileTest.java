@@ -212,7 +212,8 @@ class ComposeFileTest {
             required.add(m.group(1));
         }
         assertThat(required).contains("ELASTIC_PASSWORD", "DISCOURSE_ES_PASSWORD");
-        Set<String> example = DeployFiles.properties(DeployFiles.read("deploy/docker/.env.example")).stringPropertyNames();
+        Set<String> example =
+                DeployFiles.properties(DeployFiles.read("deploy/docker/.env.example")).stringPropertyNames();
         assertThat(example).containsAll(required);
         assertThat(Files.readAllLines(DeployFiles.file(".gitignore"))).contains("deploy/docker/.env");
         // No literal secret in the compose file: every password-like variable is interpolated.
