@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             EventsCommand.class,
             EsSetupCommand.class,
             DetectCommand.class,
+            ReplayCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {
