@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             EsSetupCommand.class,
             DetectCommand.class,
             ReplayCommand.class,
+            BackfillCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

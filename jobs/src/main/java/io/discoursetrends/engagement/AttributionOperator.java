@@ -67,8 +67,20 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
     /** The time of each key group's latest queue timer not fired yet, so the next of the same time skips Flink. */
     private transient long[] lastQueued;
 
+    /**
+     * In batch execution mode keyed state lives for one key at a time, and switching to a queue key would drop
+     * the post's: there the queues are not used. Expiry is then moot, since a key's state goes when its input
+     * ends (job/Backfill says what that means for the results).
+     */
+    private final boolean batch;
+
     public AttributionOperator(EngagementAttribution attribution) {
+        this(attribution, false);
+    }
+
+    public AttributionOperator(EngagementAttribution attribution, boolean batchExecution) {
         super(attribution);
+        this.batch = batchExecution;
     }
 
     @Override
@@ -85,7 +97,9 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
         Arrays.fill(lastQueued, Long.MIN_VALUE);
         expiryTimers = getInternalTimerService(EXPIRY_TIMERS, VoidNamespaceSerializer.INSTANCE, new Expiry());
         ((EngagementAttribution) userFunction).useExpiry(this);
-        adoptLegacyState();
+        if (!batch) {
+            adoptLegacyState(); // a batch run starts from no savepoint
+        }
     }
 
     /**
@@ -109,6 +123,9 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
 
     /** Queues the current key to expire at {@code atMillis} (a whole minute or step; see the class comment). */
     void expireAt(long atMillis) throws Exception {
+        if (batch) {
+            return;
+        }
         KeyedStateBackend<String> backend = getKeyedStateBackend();
         String key = backend.getCurrentKey();
         int group = KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups);
@@ -128,6 +145,9 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
 
     /** A timer of the current key's own in {@value #EXPIRY_TIMERS} (see the class comment for which need one). */
     void expireOwnKeyAt(long atMillis) {
+        if (batch) {
+            return;
+        }
         expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, atMillis);
     }
 

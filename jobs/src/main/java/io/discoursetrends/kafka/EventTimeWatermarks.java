@@ -26,6 +26,25 @@ public final class EventTimeWatermarks {
         return idleness.isZero() ? s : s.withIdleness(idleness);
     }
 
+    /**
+     * Timestamps for a run in batch execution mode, which has no watermarks: there each keyed stage reads its
+     * input sorted by key and timestamp, and the sort is not stable. An event's timestamp is therefore the later
+     * of its time and when it was observed, so the sightings of one post (all with the post's time) keep the
+     * order in which they were observed, the order the streaming job reads them from their partition and turns
+     * their counters into engagement. Nothing downstream buckets by this timestamp: buckets use the event's own
+     * time.
+     */
+    public static WatermarkStrategy<SourceEnvelope> batchTimestamps() {
+        return WatermarkStrategy.<SourceEnvelope>noWatermarks().withTimestampAssigner((e, recordTimestamp) -> {
+            if (e.isDeadLetter()) {
+                return e.deadLetter().sourceTimestamp();
+            }
+            long created = e.event().createdAt().toEpochMilli();
+            return e.event().observedAt() == null ? created
+                    : Math.max(created, e.event().observedAt().toEpochMilli());
+        });
+    }
+
     static final class Generator implements WatermarkGenerator<SourceEnvelope> {
         private final long outOfOrdernessMillis;
         // Start so that the first watermark cannot underflow; Long.MIN_VALUE means "nothing seen yet".
