@@ -24,6 +24,7 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -217,7 +218,7 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
             long at = timer.getTimestamp();
             String queue = timer.getKey(); // the timer service has made it the current key
             if (!queue.startsWith(QUEUE_KEY_PREFIX)) {
-                attribution.expire(at);
+                write(attribution.expire(at), at);
                 return;
             }
             int group = KeyGroupRangeAssignment.assignToKeyGroup(queue, keyGroups);
@@ -234,7 +235,14 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
             KeyedStateBackend<String> backend = getKeyedStateBackend();
             for (String key : keys) {
                 backend.setCurrentKeyAndKeyGroup(key, group);
-                attribution.expire(at);
+                write(attribution.expire(at), at);
+            }
+        }
+
+        /** A post's last drill-down rewrite, which its expiry would otherwise drop. */
+        private void write(IndexedPost unwritten, long at) {
+            if (unwritten != null) {
+                output.collect(EngagementAttribution.POSTS, new StreamRecord<>(unwritten, at));
             }
         }
 
