@@ -102,6 +102,8 @@ final class ReplayCommand implements Callable<Integer> {
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20));
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
 
+        requireTopics(props, inputs, topics, config.get(JobOptions.KAFKA_BOOTSTRAP));
+
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ReplayProgress progress = ReplayProgress.load(progressFile);
@@ -149,6 +151,30 @@ final class ReplayCommand implements Callable<Integer> {
             err.printf("skipped %,d lines longer than 32 MiB%n", result.tooLong());
         }
         return 0;
+    }
+
+    /** Brokers usually do not create topics: a missing one is named, with what to do, instead of a timeout. */
+    private static void requireTopics(Properties props, List<FileReplay.Input> inputs, Map<Platform, String> topics,
+            String bootstrap) throws Exception {
+        Properties admin = new Properties();
+        admin.putAll(props);
+        admin.keySet().removeIf(k -> k.toString().startsWith("enable.idempotence") || k.toString().startsWith("acks")
+                || k.toString().startsWith("linger") || k.toString().startsWith("max.request")
+                || k.toString().startsWith("max.block"));
+        try (org.apache.kafka.clients.admin.Admin a = org.apache.kafka.clients.admin.Admin.create(admin)) {
+            java.util.Set<String> existing = a.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (FileReplay.Input in : inputs) {
+                String topic = topics.get(in.platform());
+                if (!existing.contains(topic)) {
+                    throw new IllegalStateException("topic " + topic + " (kafka.topic." + in.platform().id()
+                            + ") does not exist on " + bootstrap + ": create it, with as many partitions as the "
+                            + "job should read in parallel, or set kafka.topic." + in.platform().id());
+                }
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within 30 s: check "
+                    + "kafka.bootstrap-servers and kafka.properties-file");
+        }
     }
 
     static List<FileReplay.Input> inputs(List<String> args, Platform fallback) {
