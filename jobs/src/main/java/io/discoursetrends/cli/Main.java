@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             DetectCommand.class,
             ReplayCommand.class,
             BackfillCommand.class,
+            GenerateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {
