@@ -30,6 +30,9 @@ import picocli.CommandLine.Spec;
             EventsCommand.class,
             EsSetupCommand.class,
             DetectCommand.class,
+            ReplayCommand.class,
+            BackfillCommand.class,
+            GenerateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package io.discoursetrends.cli;
 
+import io.discoursetrends.replay.ByteLines;
 import io.discoursetrends.model.CanonicalEvent;
 import io.discoursetrends.model.Platform;
 import io.discoursetrends.normalize.CanonicalJson;

@@ -1,5 +1,6 @@
 package io.discoursetrends.cli;
 
+import io.discoursetrends.replay.ByteLines;
 import io.discoursetrends.classify.Classification;
 import io.discoursetrends.classify.CompiledTaxonomy;
 import io.discoursetrends.classify.Taxonomy;

@@ -24,6 +24,7 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +68,20 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
     /** The time of each key group's latest queue timer not fired yet, so the next of the same time skips Flink. */
     private transient long[] lastQueued;
 
+    /**
+     * In batch execution mode keyed state lives for one key at a time, and switching to a queue key would drop
+     * the post's: there the queues are not used. Expiry is then moot, since a key's state goes when its input
+     * ends (job/Backfill says what that means for the results).
+     */
+    private final boolean batch;
+
     public AttributionOperator(EngagementAttribution attribution) {
+        this(attribution, false);
+    }
+
+    public AttributionOperator(EngagementAttribution attribution, boolean batchExecution) {
         super(attribution);
+        this.batch = batchExecution;
     }
 
     @Override
@@ -85,7 +98,9 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
         Arrays.fill(lastQueued, Long.MIN_VALUE);
         expiryTimers = getInternalTimerService(EXPIRY_TIMERS, VoidNamespaceSerializer.INSTANCE, new Expiry());
         ((EngagementAttribution) userFunction).useExpiry(this);
-        adoptLegacyState();
+        if (!batch) {
+            adoptLegacyState(); // a batch run starts from no savepoint
+        }
     }
 
     /**
@@ -109,6 +124,9 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
 
     /** Queues the current key to expire at {@code atMillis} (a whole minute or step; see the class comment). */
     void expireAt(long atMillis) throws Exception {
+        if (batch) {
+            return;
+        }
         KeyedStateBackend<String> backend = getKeyedStateBackend();
         String key = backend.getCurrentKey();
         int group = KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups);
@@ -128,6 +146,9 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
 
     /** A timer of the current key's own in {@value #EXPIRY_TIMERS} (see the class comment for which need one). */
     void expireOwnKeyAt(long atMillis) {
+        if (batch) {
+            return;
+        }
         expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, atMillis);
     }
 
@@ -197,7 +218,7 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
             long at = timer.getTimestamp();
             String queue = timer.getKey(); // the timer service has made it the current key
             if (!queue.startsWith(QUEUE_KEY_PREFIX)) {
-                attribution.expire(at);
+                write(attribution.expire(at), at);
                 return;
             }
             int group = KeyGroupRangeAssignment.assignToKeyGroup(queue, keyGroups);
@@ -214,7 +235,14 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
             KeyedStateBackend<String> backend = getKeyedStateBackend();
             for (String key : keys) {
                 backend.setCurrentKeyAndKeyGroup(key, group);
-                attribution.expire(at);
+                write(attribution.expire(at), at);
+            }
+        }
+
+        /** A post's last drill-down rewrite, which its expiry would otherwise drop. */
+        private void write(IndexedPost unwritten, long at) {
+            if (unwritten != null) {
+                output.collect(EngagementAttribution.POSTS, new StreamRecord<>(unwritten, at));
             }
         }
 

@@ -243,6 +243,10 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         }
         if (Math.floorMod(timestamp, TIMER_GRANULARITY_MILLIS) == 0) {
             postKnown |= s.post() != null;
+            IndexedPost unwritten = unwritten(s, timestamp);
+            if (unwritten != null) {
+                ctx.output(POSTS, unwritten);
+            }
             s = expire(s, timestamp);
         }
         if (!postKnown) {
@@ -251,12 +255,26 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         save(before, s);
     }
 
-    /** Expiry of the current key: forgets the engagement ids and the post whose time is up. */
-    void expire(long timestamp) throws Exception {
+    /**
+     * Expiry of the current key: forgets the engagement ids and the post whose time is up. Returns the post's
+     * drill-down document if it has engagement not written yet (its rewrite timer has not fired: the watermark
+     * jumped past both at once, as at the end of a bounded input), for the caller to write; else null.
+     */
+    IndexedPost expire(long timestamp) throws Exception {
         PostState before = state.value();
-        if (before != null) {
-            save(before, expire(before, timestamp));
+        if (before == null) {
+            return null;
         }
+        IndexedPost unwritten = unwritten(before, timestamp);
+        save(before, expire(before, timestamp));
+        return unwritten;
+    }
+
+    /** The drill-down document that expiring the post at {@code timestamp} would drop with changes unwritten. */
+    private static IndexedPost unwritten(PostState s, long timestamp) {
+        TrackedPost known = s.post();
+        boolean expires = known != null && known.expiresAtMillis() <= timestamp;
+        return expires && s.indexedDirty() ? s.indexed() : null;
     }
 
     private PostState expire(PostState s, long timestamp) throws Exception {

@@ -281,7 +281,8 @@ public final class Connectors implements JobSources, JobSinks {
                 d.initialBackoff(), d.maxBackoff(), config.get(JobOptions.ES_MAX_RETRY_TIME));
     }
 
-    private static Properties kafkaProperties(Configuration config) {
+    /** The extra Kafka client settings of kafka.properties-file (none if unset), for every client the CLI makes. */
+    public static Properties kafkaProperties(Configuration config) {
         Properties props = new Properties();
         String file = config.get(JobOptions.KAFKA_PROPERTIES_FILE);
         if (file != null) {

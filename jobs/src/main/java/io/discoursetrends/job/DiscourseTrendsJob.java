@@ -18,6 +18,7 @@ import io.discoursetrends.spikes.DivergenceFunction;
 import io.discoursetrends.spikes.SpikeDetectionFunction;
 import io.discoursetrends.spikes.SpikeDocument;
 import java.util.List;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -25,6 +26,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -89,7 +91,8 @@ public final class DiscourseTrendsJob {
                 .reinterpretAsKeyedStream(classified, ClassifiedEvent::postKey, Types.STRING)
                 .transform("dedup and attribute engagement", TypeInformation.of(AttributedEvent.class),
                         new AttributionOperator(new EngagementAttribution(config.get(JobOptions.POST_TTL),
-                                config.get(JobOptions.DEDUP_TTL), config.get(JobOptions.EXCLUDE_BOTS))))
+                                config.get(JobOptions.DEDUP_TTL), config.get(JobOptions.EXCLUDE_BOTS)),
+                                config.get(ExecutionOptions.RUNTIME_MODE) == RuntimeExecutionMode.BATCH))
                 .uid("attribute-engagement");
         attributed.getSideOutput(EngagementAttribution.POSTS)
                 .sinkTo(sinks.posts())

@@ -26,6 +26,42 @@ public final class EventTimeWatermarks {
         return idleness.isZero() ? s : s.withIdleness(idleness);
     }
 
+    /** Sort keys per millisecond in {@link #batchTimestamps}: room for a million records of one millisecond. */
+    static final long BATCH_SEQUENCE = 1_000_000L;
+
+    /**
+     * Timestamps for a run in batch execution mode, which has no watermarks: there each keyed stage reads its
+     * input sorted by key and timestamp, and the sort is not stable. Counter snapshots need their order (the job
+     * turns the change between one sighting of a post and the next into engagement), and every sighting of a
+     * post carries the post's time, and often the same observation time. So the timestamp here is a sort key,
+     * not a time: the later of the event's time and its observation time, in milliseconds, times
+     * {@value #BATCH_SEQUENCE}, plus a sequence number of the source reader, which keeps each reader's records
+     * (a partition or a file, where all sightings of a post are) in the order read. Nothing in the job reads a
+     * record's timestamp as a time (buckets, expiry and the sinks use the events' own times), and event-time
+     * timers only fire at the end of a key in batch mode, whatever their time.
+     */
+    public static WatermarkStrategy<SourceEnvelope> batchTimestamps() {
+        return WatermarkStrategy.<SourceEnvelope>noWatermarks().withTimestampAssigner(ctx -> new SequencedTimes());
+    }
+
+    static final class SequencedTimes implements org.apache.flink.api.common.eventtime.TimestampAssigner<SourceEnvelope> {
+        private long sequence;
+
+        @Override
+        public long extractTimestamp(SourceEnvelope e, long recordTimestamp) {
+            long millis;
+            if (e.isDeadLetter()) {
+                millis = e.deadLetter().sourceTimestamp();
+            } else {
+                long created = e.event().createdAt().toEpochMilli();
+                millis = e.event().observedAt() == null ? created
+                        : Math.max(created, e.event().observedAt().toEpochMilli());
+            }
+            long seq = sequence++ % BATCH_SEQUENCE;
+            return Math.max(0, millis) * BATCH_SEQUENCE + seq; // times before 1970 and after 2262 are not sorted
+        }
+    }
+
     static final class Generator implements WatermarkGenerator<SourceEnvelope> {
         private final long outOfOrdernessMillis;
         // Start so that the first watermark cannot underflow; Long.MIN_VALUE means "nothing seen yet".

@@ -106,7 +106,11 @@ public final class KafkaReplayer implements AutoCloseable {
         return sent;
     }
 
-    private static Instant eventTime(NormalizeResult result) {
+    /**
+     * The event time of a raw record, as the replay orders it: the earliest time of the events it carries;
+     * {@link Instant#MIN} for a record without events (ignored or malformed).
+     */
+    public static Instant eventTime(NormalizeResult result) {
         if (result.events() == null) {
             return Instant.MIN;
         }
@@ -114,8 +118,11 @@ public final class KafkaReplayer implements AutoCloseable {
                 .orElse(Instant.MIN);
     }
 
-    /** The id of the post a record concerns, as the Kafka key; none for records without events. */
-    private static byte[] key(NormalizeResult result) {
+    /**
+     * The Kafka key of a raw record, as the job expects it: the id of the post it concerns (the post itself, or
+     * the post an engagement touches); none for records without events.
+     */
+    public static byte[] key(NormalizeResult result) {
         if (result.events() == null || result.events().isEmpty()) {
             return null;
         }

@@ -508,6 +508,38 @@ class EngagementAttributionTest {
         assertThat(posts()).hasSize(3).last().satisfies(p -> assertThat(p.likes()).isEqualTo(4));
     }
 
+    @Test
+    void shouldWriteAPostsLastEngagementWhenTheWatermarkJumpsPastItsRewriteAndItsExpiryAtOnce() throws Exception {
+        // The end of a bounded input: one watermark fires the expiry queues and the rewrite timers, in either order.
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
+        process(like("l1", "p1", 10, "bob"));
+        process(like("l2", "p1", 20, "carol"));
+        h.processWatermark(Long.MAX_VALUE);
+        assertThat(posts()).last().satisfies(p -> {
+            assertThat(p.likes()).isEqualTo(2);
+            assertThat(p.updatedAtMillis()).isEqualTo(T0 + 20_000);
+        });
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldNotQueueExpiryInBatchExecutionWhereStateLivesForOneKeyAtATime() throws Exception {
+        var batch = new KeyedOneInputStreamOperatorTestHarness<>(new AttributionOperator(
+                new EngagementAttribution(POST_TTL, DEDUP_TTL, true), true), ClassifiedEvent::postKey, Types.STRING);
+        batch.open();
+        try {
+            var e = post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts");
+            batch.processElement(new ClassifiedEvent(e, new String[] {"ai-courts"}, new String[0], "v1"),
+                    e.createdAt().toEpochMilli());
+            // Only the post's own state: no queue key's list, no expiry timer.
+            assertThat(batch.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(batch.numEventTimeTimers()).isZero();
+        } finally {
+            batch.close();
+        }
+    }
+
     private List<IndexedPost> posts() {
         var records = h.getSideOutput(EngagementAttribution.POSTS);
         return records == null ? List.of() : records.stream().map(r -> r.getValue()).toList();

@@ -1,4 +1,4 @@
-package io.discoursetrends.cli;
+package io.discoursetrends.replay;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +9,11 @@ import java.util.Arrays;
  * normalizer exactly as it would come off Kafka (a Reader would silently replace invalid UTF-8). A line
  * longer than the limit is not buffered: it is skipped and reported as {@link Line#tooLong()}.
  */
-final class ByteLines {
+public final class ByteLines {
 
     /** One line: its 1-based number and bytes (without "\n" or "\r\n"), or too long to hold. */
-    record Line(long number, byte[] bytes, boolean tooLong) {
-        boolean isBlank() {
+    public record Line(long number, byte[] bytes, boolean tooLong) {
+        public boolean isBlank() {
             for (byte b : bytes) {
                 if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
                     return false;
@@ -31,13 +31,13 @@ final class ByteLines {
     private long lineNumber;
     private boolean eof;
 
-    ByteLines(InputStream in, int maxLineBytes) {
+    public ByteLines(InputStream in, int maxLineBytes) {
         this.in = in;
         this.maxLineBytes = maxLineBytes;
     }
 
     /** The next line, or null at the end of the input. */
-    Line next() throws IOException {
+    public Line next() throws IOException {
         byte[] line = new byte[128];
         int len = 0;
         boolean tooLong = false;
