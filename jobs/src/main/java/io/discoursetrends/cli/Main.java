@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             EventsCommand.class,
             EsSetupCommand.class,
             DetectCommand.class,
+            io.discoursetrends.ingest.BridgeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {
