@@ -1,6 +1,7 @@
 package io.discoursetrends.ingest;
 
 import io.discoursetrends.ingest.bluesky.JetstreamCommand;
+import io.discoursetrends.ingest.hackernews.HackerNewsCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Spec;
                 + " without loss or duplicates (for read_committed consumers such as the job).",
         subcommands = {
             JetstreamCommand.class,
+            HackerNewsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class BridgeCommand implements Callable<Integer> {
