@@ -2,6 +2,7 @@ package io.discoursetrends.ingest;
 
 import io.discoursetrends.ingest.bluesky.JetstreamCommand;
 import io.discoursetrends.ingest.hackernews.HackerNewsCommand;
+import io.discoursetrends.ingest.reddit.RedditCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Spec;
                 + " without loss or duplicates (for read_committed consumers such as the job).",
         subcommands = {
             JetstreamCommand.class,
+            RedditCommand.class,
             HackerNewsCommand.class,
             CommandLine.HelpCommand.class
         })
