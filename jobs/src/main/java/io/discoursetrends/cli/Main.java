@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
             ReplayCommand.class,
             BackfillCommand.class,
             GenerateCommand.class,
+            io.discoursetrends.ingest.BridgeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

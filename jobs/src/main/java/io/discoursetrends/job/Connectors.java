@@ -94,6 +94,9 @@ public final class Connectors implements JobSources, JobSinks {
                 .setTopics(new ArrayList<>(topics.keySet()))
                 .setStartingOffsets(startingOffsets(config.get(JobOptions.STARTING_OFFSETS)))
                 .setDeserializer(new NormalizingDeserializer(topics))
+                // The ingest bridges write in transactions: records of an attempt a killed bridge left open are
+                // aborted, and only a read_committed consumer skips them (kafka.properties-file may override).
+                .setProperty("isolation.level", "read_committed")
                 .setProperties(kafkaProperties);
         if (config.get(JobOptions.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
