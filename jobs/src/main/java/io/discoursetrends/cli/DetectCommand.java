@@ -45,21 +45,23 @@ import picocli.CommandLine.Spec;
                     + " bucket back with its score and whether a spike opened there.",
             "Input: CSV with the header 'timestamp,value', timestamps 'YYYY-MM-DD HH:MM:SS' (taken as UTC). Rows out"
                     + " of order are sorted; rows with the same timestamp are one bucket (their mean, or their sum"
-                    + " with --merge sum). Values may be fractional or negative: such a series is a measurement"
+                    + " with --merge SUM). Values may be fractional or negative: such a series is a measurement"
                     + " (no Poisson floor, no count minimums); whole numbers >= 0 are counts.",
             "The bucket size is the most common step between timestamps (or --bucket). A gap is zeros for a"
                     + " regular count series (as in the job: nobody posted) and unknown otherwise (the next row is"
                     + " the next bucket); --gaps says which. Refused, with FILE:LINE: a row that is not"
                     + " 'timestamp,value', a bad timestamp, a value that is not a finite number.",
-            "Output: 'timestamp,value,score,spike', one row per bucket in time order; spike is 1 on the row at"
-                    + " which a spike opens, else 0; score is the row's excess over its baseline in noise units.",
+            "Output: 'timestamp,value,score,spike,drop', one row per bucket in time order; spike is 1 on the row at"
+                    + " which a spike opens, else 0; drop is 1 where the series fell below its baseline (abruptly or"
+                    + " for long; reported once per fall); score is the row's excess over its baseline in noise"
+                    + " units (negative below it).",
             "A one-line summary goes to standard error (with --spikes, one more line per spike)."
         },
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "2:the input is missing or malformed (FILE:LINE: what is wrong), or a usage error"})
 final class DetectCommand implements Callable<Integer> {
     static final String HEADER = Series.HEADER;
-    static final String OUTPUT_HEADER = "timestamp,value,score,spike";
+    static final String OUTPUT_HEADER = "timestamp,value,score,spike,drop";
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -205,7 +207,7 @@ final class DetectCommand implements Callable<Integer> {
                 line.setLength(0);
                 line.append(time(t[i])).append(',').append(plain(v[i])).append(',');
                 appendFixed(line, s.score());
-                line.append(s.opened() ? ",1\n" : ",0\n");
+                line.append(s.opened() ? ",1" : ",0").append(s.drop() ? ",1\n" : ",0\n");
                 out.append(line);
             }
             if (listSpikes && steps.length > 0 && steps[steps.length - 1].spikeOpen()) {

@@ -60,7 +60,7 @@ public record DetectorSettings(
             Duration.ofDays(14),    // burstinessHalfLife
             30,                     // warmupBuckets
             5.0,                    // burstSlack
-            6.0,                    // burstThreshold: one bucket >= 11, two >= 8 each, three >= 7 each
+            5.0,                    // burstThreshold: one bucket >= 10, two >= 7.5 each, three >= 6.7 each
             1.0,                    // sustainedSlack
             25.0,                   // sustainedThreshold
             1.0,                    // closeScore

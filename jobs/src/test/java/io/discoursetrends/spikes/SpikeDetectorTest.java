@@ -338,11 +338,12 @@ class SpikeDetectorTest {
         DetectorState state = new DetectorState();
         assertThatThrownBy(() -> detector.update(state, T0, 0, 1, -1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("bucketMillis must be > 0, got 0");
-        assertThatThrownBy(() -> detector.update(state, T0, MINUTE, -1, -1))
+        assertThatThrownBy(() -> detector.update(state, T0, MINUTE, Double.POSITIVE_INFINITY, -1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("value must be a finite number >= 0, got -1.0");
+                .hasMessage("value must be a finite number, got Infinity");
         assertThatThrownBy(() -> detector.update(state, T0, MINUTE, Double.NaN, -1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got NaN");
+        assertThat(state.bucketsSeen).isZero();
         DetectorSettings d = DetectorSettings.DEFAULTS;
         assertThatThrownBy(() -> new DetectorSettings(Duration.ZERO, d.dailyHalfLife(), d.weeklyHalfLife(),
                 d.noiseHalfLife(), d.burstinessHalfLife(), d.warmupBuckets(), d.burstSlack(), d.burstThreshold(),
