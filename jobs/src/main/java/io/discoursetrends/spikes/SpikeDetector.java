@@ -53,7 +53,11 @@ public final class SpikeDetector implements Serializable {
     static final double CLIP = 3.0;
     /** Buckets this many noise units or more from the baseline are outliers: the noise does not learn from them. */
     static final double OUTLIER = 3.0;
-    /** Scores above this count as this in the burstiness estimate: one huge event must not mute a key for weeks. */
+    /**
+     * Scores above this many times the key's current burstiness factor count as that in the burstiness estimate
+     * (Huber-style, like the level's clip): one huge event must not mute a key for weeks, while a key whose routine
+     * bursts are far out (a load balancer idle at 0 with hourly spikes) learns that, step by step, within days.
+     */
     static final double BURSTINESS_CAP = 20;
     /** The mean absolute deviation of a standard normal variable is this fraction of its standard deviation. */
     private static final double MEAN_ABS_TO_SD = Math.sqrt(Math.PI / 2);
@@ -335,7 +339,7 @@ public final class SpikeDetector implements Serializable {
         double a = Math.max(levelRate, 1.0 / (n + 1));
         st.level = levelOld + a * (x / (hf * df) - levelOld);
 
-        double positive = noiseScore > 0 ? Math.min(noiseScore, BURSTINESS_CAP) : 0;
+        double positive = noiseScore > 0 ? Math.min(noiseScore, BURSTINESS_CAP * burstinessFactor(st)) : 0;
         // A running mean over the first buckets, as for the level and the noise: a new key that bursts every
         // few hours must not alert on each burst for the weeks an exponential mean would take to learn that.
         double ab = Math.max(burstinessRate, 1.0 / (n + 1));

@@ -247,6 +247,12 @@ public final class NabEvaluation {
         sb.append(String.format(Locale.ROOT, "%nIn-sample (shipped defaults, %s = %s, chosen on all five: %s):%n",
                 DetectorSettings.TUNED, d.tunedValue(), tuneOnAll(train, d)));
         sb.append(summaryLine("in-sample", score(train, d)));
+        sb.append("\nSensitivity (not used to choose anything): standard score per value of ")
+                .append(DetectorSettings.TUNED).append('\n');
+        for (double v : TUNING_GRID) {
+            sb.append(String.format(Locale.ROOT, "  %-8s tweets %6.2f   nab-other %6.2f%n", v,
+                    normalised(score(train, d.withTuned(v)), 0), normalised(score(other, d.withTuned(v)), 0)));
+        }
         sb.append("\nnab-other with the shipped defaults:\n");
         sb.append(table(score(other, d), true));
         return sb.toString();
