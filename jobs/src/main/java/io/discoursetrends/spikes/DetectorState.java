@@ -48,6 +48,10 @@ public class DetectorState {
     /** No drop is reported before this time (epoch millis): the baseline is still following the last one. */
     public long dropQuietUntilMillis;
 
+    /** The highest score (and the deepest drop) the key has had, decaying over burstinessHalfLife. */
+    public double recordScore;
+    public double recordDrop;
+
     /** Evidence of an abrupt burst (CUSUM of scores with the large slack); 0 when there is none. */
     public double burstEvidence;
     /** Evidence of a sustained rise (CUSUM of scores with the small slack); 0 when there is none. */
@@ -107,6 +111,8 @@ public class DetectorState {
         c.noiseScale = noiseScale;
         c.burstiness = burstiness;
         c.measure = measure;
+        c.recordScore = recordScore;
+        c.recordDrop = recordDrop;
         c.dropBurstEvidence = dropBurstEvidence;
         c.dropSustainedEvidence = dropSustainedEvidence;
         c.dropQuietUntilMillis = dropQuietUntilMillis;
@@ -141,7 +147,8 @@ public class DetectorState {
                 && firstBucketStartMillis == s.firstBucketStartMillis && Double.compare(level, s.level) == 0
                 && Arrays.equals(hourFactors, s.hourFactors) && Arrays.equals(dayFactors, s.dayFactors)
                 && Double.compare(noiseScale, s.noiseScale) == 0 && Double.compare(burstiness, s.burstiness) == 0
-                && measure == s.measure
+                && measure == s.measure && Double.compare(recordScore, s.recordScore) == 0
+                && Double.compare(recordDrop, s.recordDrop) == 0
                 && Double.compare(dropBurstEvidence, s.dropBurstEvidence) == 0
                 && Double.compare(dropSustainedEvidence, s.dropSustainedEvidence) == 0
                 && dropQuietUntilMillis == s.dropQuietUntilMillis

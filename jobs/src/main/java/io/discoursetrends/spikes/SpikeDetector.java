@@ -84,6 +84,8 @@ public final class SpikeDetector implements Serializable {
     private transient double dayRate;
     private transient double noiseRate;
     private transient double burstinessRate;
+    private transient double recordDecay;
+    static boolean RECORDS = !Boolean.getBoolean("noRecords");
 
     public SpikeDetector(DetectorSettings settings) {
         if (settings == null) {
@@ -262,7 +264,9 @@ public final class SpikeDetector implements Serializable {
                 if (authors > st.runMaxAuthors) {
                     st.runMaxAuthors = authors;
                 }
-                if (burst >= s.burstThreshold() || sustained >= s.sustainedThreshold()) {
+                boolean record = RECORDS && score > s.burstSlack() && score > st.recordScore
+                        && t - st.firstBucketStartMillis >= DAY;
+                if (burst >= s.burstThreshold() || sustained >= s.sustainedThreshold() || record) {
                     // The minimums are about counts (a handful of posts is no trend); a measurement has no
                     // volume, and a ratio of temperatures or of negative values means nothing.
                     boolean enough = st.measure || st.runVolume >= s.minVolume()
@@ -273,7 +277,7 @@ public final class SpikeDetector implements Serializable {
                         st.open = true;
                         // An abrupt burst started with its first burst-sized bucket; a sustained rise when the
                         // evidence of it began (the CUSUM's estimate of the change point).
-                        boolean abrupt = burst >= s.burstThreshold();
+                        boolean abrupt = burst >= s.burstThreshold() || record;
                         st.startedAtMillis = abrupt ? st.burstStartMillis : st.runStartMillis;
                         st.baselineAtStart = abrupt ? st.burstBaseline : st.runBaseline;
                         // The peak may have come before the bucket that confirmed the burst.
@@ -292,6 +296,8 @@ public final class SpikeDetector implements Serializable {
         }
 
         boolean dropped = warm && !st.open && drop(st, t, noiseScore / factor);
+        st.recordScore = Math.max(score, st.recordScore * recordDecay);
+        st.recordDrop = Math.max(-noiseScore / factor, st.recordDrop * recordDecay);
         learn(st, t, bucketMillis, value, rootBase, rawScore, noiseScore, sigma, hourA, hourB, w, day, hf, df);
         st.bucketsSeen++;
         st.lastBucketStartMillis = t;
@@ -313,7 +319,10 @@ public final class SpikeDetector implements Serializable {
         final DetectorSettings s = settings;
         st.dropBurstEvidence = Math.max(0, st.dropBurstEvidence - score - s.burstSlack());
         st.dropSustainedEvidence = Math.max(0, st.dropSustainedEvidence - score - s.sustainedSlack());
-        if (st.dropBurstEvidence >= s.burstThreshold() || st.dropSustainedEvidence >= s.sustainedThreshold()) {
+        boolean record = RECORDS && -score > s.burstSlack() && -score > st.recordDrop
+                && t - st.firstBucketStartMillis >= DAY;
+        if (st.dropBurstEvidence >= s.burstThreshold() || st.dropSustainedEvidence >= s.sustainedThreshold()
+                || record) {
             st.dropBurstEvidence = 0;
             st.dropSustainedEvidence = 0;
             st.dropQuietUntilMillis = t + baselineHalfLifeMillis;
@@ -483,6 +492,7 @@ public final class SpikeDetector implements Serializable {
         dayRate = bucketMillis >= WEEK ? 0 : rate(bucketMillis, settings.weeklyHalfLife().toMillis() / 7.0);
         noiseRate = rate(bucketMillis, settings.noiseHalfLife().toMillis());
         burstinessRate = rate(bucketMillis, settings.burstinessHalfLife().toMillis());
+        recordDecay = 1 - burstinessRate;
         ratesForBucketMillis = bucketMillis;
     }
 
