@@ -48,8 +48,8 @@ import picocli.CommandLine.Spec;
                     + " with --merge SUM). Values may be fractional or negative: such a series is a measurement"
                     + " (no Poisson floor, no count minimums); whole numbers >= 0 are counts.",
             "The bucket size is the most common step between timestamps (or --bucket). A gap is zeros for a"
-                    + " regular count series (as in the job: nobody posted) and unknown otherwise (the next row is"
-                    + " the next bucket); --gaps says which. Refused, with FILE:LINE: a row that is not"
+                    + " count series on the bucket grid (as in the job: nobody posted) and unknown otherwise (the"
+                    + " next row is the next bucket); --gaps says which. Refused, with FILE:LINE: a row that is not"
                     + " 'timestamp,value', a bad timestamp, a value that is not a finite number.",
             "Output: 'timestamp,value,score,spike,drop', one row per bucket in time order; spike is 1 on the row at"
                     + " which a spike opens, else 0; drop is 1 where the series fell below its baseline (abruptly or"
@@ -91,8 +91,8 @@ final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--gaps", paramLabel = "AUTO|ZERO|UNKNOWN", defaultValue = "AUTO",
             description = "What missing buckets are: ZERO (counts: nothing happened), UNKNOWN (not measured: the"
-                    + " next row is the next bucket), or AUTO (the default): ZERO for whole numbers >= 0 on a"
-                    + " regular grid, else UNKNOWN.")
+                    + " next row is the next bucket), or AUTO (the default): ZERO for whole numbers >= 0 whose"
+                    + " every step is a whole number of buckets, else UNKNOWN.")
     Gaps gaps;
 
     @Option(names = "--spikes", description = "Also list each spike on standard error: start, opening row, peak,"

@@ -34,8 +34,6 @@ public final class Series {
     public static final String HEADER = "timestamp,value";
     /** Enough distinct differences to find the bucket size of any sane series, without unbounded memory. */
     private static final int MAX_DISTINCT_DIFFERENCES = 10_000;
-    /** A series is regular when this share of its steps is the bucket size (or a whole number of buckets). */
-    private static final double REGULAR_SHARE = 0.9;
 
     private final long[] times;
     private final double[] values;
@@ -110,12 +108,12 @@ public final class Series {
     }
 
     /**
-     * What a gap means when the user does not say: zeros for a regular count series (the job's buckets: nobody
-     * posted), unknown for anything else (a measurement, or a sampler whose steps vary, has no value in a gap).
+     * What a gap means when the user does not say: zeros for a count series on a bucket grid (every step a whole
+     * number of buckets: the job's buckets, where nobody posted), unknown for anything else (a measurement, or a
+     * sampler whose clock drifts off the grid, has no value in a gap).
      */
     public boolean gapsAreZeroByDefault(long bucket) {
-        long steps = Math.max(1, size() - 1);
-        return counts && (double) offGrid(bucket) / steps <= 1 - REGULAR_SHARE;
+        return counts && offGrid(bucket) == 0;
     }
 
     /** Steps that are not a whole number of {@code bucket}. */
