@@ -21,7 +21,8 @@ import org.apache.flink.configuration.Configuration;
  */
 public final class JobConfiguration {
     private static final List<String> OWN_PREFIXES =
-            List.of("kafka.", "es.", "buckets.", "watermark.", "checkpoint.", "max-parallelism");
+            List.of("kafka.", "es.", "buckets.", "watermark.", "checkpoint.", "max-parallelism",
+                    "spikes.detector.");
 
     private JobConfiguration() {}
 
@@ -54,6 +55,7 @@ public final class JobConfiguration {
                         + values.get(option.key()) + "': " + e.getMessage());
             }
         }
+        JobOptions.detectorSettings(config); // the detector's settings in range, and consistent with each other
         return config;
     }
 }

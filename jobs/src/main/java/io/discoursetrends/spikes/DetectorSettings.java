@@ -83,6 +83,13 @@ public record DetectorSettings(
                 closeAfterBuckets, cooldown, minVolume, minUniqueAuthors, minRatio);
     }
 
+    /** These settings with another cooldown. */
+    public DetectorSettings withCooldown(Duration value) {
+        return new DetectorSettings(baselineHalfLife, dailyHalfLife, weeklyHalfLife, noiseHalfLife,
+                burstinessHalfLife, warmupBuckets, burstSlack, burstThreshold, sustainedSlack, sustainedThreshold,
+                closeScore, closeAfterBuckets, value, minVolume, minUniqueAuthors, minRatio);
+    }
+
     /** The value of the {@link #TUNED} setting. */
     public double tunedValue() {
         return burstThreshold;

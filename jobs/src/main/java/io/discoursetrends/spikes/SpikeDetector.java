@@ -85,7 +85,6 @@ public final class SpikeDetector implements Serializable {
     private transient double noiseRate;
     private transient double burstinessRate;
     private transient double recordDecay;
-    static boolean RECORDS = !Boolean.getBoolean("noRecords");
 
     public SpikeDetector(DetectorSettings settings) {
         if (settings == null) {
@@ -264,8 +263,7 @@ public final class SpikeDetector implements Serializable {
                 if (authors > st.runMaxAuthors) {
                     st.runMaxAuthors = authors;
                 }
-                boolean record = RECORDS && score > s.burstSlack() && score > st.recordScore
-                        && t - st.firstBucketStartMillis >= DAY;
+                boolean record = recordBeaten(st, t, score, st.recordScore);
                 if (burst >= s.burstThreshold() || sustained >= s.sustainedThreshold() || record) {
                     // The minimums are about counts (a handful of posts is no trend); a measurement has no
                     // volume, and a ratio of temperatures or of negative values means nothing.
@@ -306,6 +304,18 @@ public final class SpikeDetector implements Serializable {
     }
 
     /**
+     * A measurement's bucket that beats the key's own record (its highest score, decaying over
+     * {@code burstinessHalfLife}) by scoring above the burst slack opens a spike (or reports a drop) at once, once
+     * the key has had a whole day to set its record. A measurement's scores have no anchor but its own scatter:
+     * a CPU load that wanders scores 5 on its worst day, a spiky one 60, and only the key's own extremes say
+     * which is news. Counts keep the fixed thresholds: Poisson's floor anchors their scale, so one minute at 3.5x
+     * its baseline stays a blip on every count key.
+     */
+    private boolean recordBeaten(DetectorState st, long t, double score, double record) {
+        return st.measure && score > settings.burstSlack() && score > record && t - st.firstBucketStartMillis >= DAY;
+    }
+
+    /**
      * The mirror of the burst evidence for a fall below the baseline (a key falling silent, a level shift down):
      * the same slacks and thresholds on the negated score. A drop is an event, not a lifecycle: it is reported
      * once, and not again before the baseline has had {@code baselineHalfLife} to follow the new level.
@@ -319,8 +329,7 @@ public final class SpikeDetector implements Serializable {
         final DetectorSettings s = settings;
         st.dropBurstEvidence = Math.max(0, st.dropBurstEvidence - score - s.burstSlack());
         st.dropSustainedEvidence = Math.max(0, st.dropSustainedEvidence - score - s.sustainedSlack());
-        boolean record = RECORDS && -score > s.burstSlack() && -score > st.recordDrop
-                && t - st.firstBucketStartMillis >= DAY;
+        boolean record = recordBeaten(st, t, -score, st.recordDrop);
         if (st.dropBurstEvidence >= s.burstThreshold() || st.dropSustainedEvidence >= s.sustainedThreshold()
                 || record) {
             st.dropBurstEvidence = 0;
