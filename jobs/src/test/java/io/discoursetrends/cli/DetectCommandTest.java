@@ -126,7 +126,8 @@ class DetectCommandTest {
         Path in = Files.writeString(tmp.resolve("one.csv"), "timestamp,value\r\n2015-03-02 00:00:00,4\r\n");
         Run r = MainTest.run("detect", "--input", in.toString(), "--bucket", "PT1H");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.outLines()).containsExactly("timestamp,value,score,spike,drop", "2015-03-02 00:00:00,4,0.0000,0,0");
+        assertThat(r.outLines())
+                .containsExactly("timestamp,value,score,spike,drop", "2015-03-02 00:00:00,4,0.0000,0,0");
         assertThat(r.errLines()).containsExactly("detect: 1 rows, 1-hour buckets, 0 spikes");
         assertThat(MainTest.run("detect", "--input", in.toString(), "--bucket", "PT0S").err())
                 .isEqualTo("discourse-trends: --bucket must be a positive duration of at least 1 ms, got PT0S\n");
@@ -174,7 +175,8 @@ class DetectCommandTest {
             Step s = detector.update(state, t.toInstant(ZoneOffset.UTC).toEpochMilli(), FIVE_MINUTES, v, -1, false);
             StringBuilder score = new StringBuilder();
             DetectCommand.appendFixed(score, s.score());
-            expected.add(t.format(TS) + "," + text + "," + score + "," + (s.opened() ? 1 : 0) + "," + (s.drop() ? 1 : 0));
+            expected.add(t.format(TS) + "," + text + "," + score + "," + (s.opened() ? 1 : 0) + ","
+                    + (s.drop() ? 1 : 0));
         }
         Path in = Files.writeString(tmp.resolve("m.csv"), sb.toString());
         Run run = MainTest.run("detect", "--input", in.toString());
