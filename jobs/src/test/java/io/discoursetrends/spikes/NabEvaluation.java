@@ -180,10 +180,10 @@ public final class NabEvaluation {
                 "FP", "standard", "low-FP", "low-FN", "delays (buckets)"));
         for (FileResult r : results) {
             FileScore s = r.scores()[0];
-            sb.append(String.format(Locale.ROOT, "%-44s %6d %4d %4d %4d %9.2f %9.2f %9.2f %s%n",
+            sb.append(String.format(Locale.ROOT, "%-44s %6d %4d %4d %4d %9s %9s %9s %s%n",
                     r.file().category() + "/" + r.file().name(), r.file().series().size(), s.windows(), s.detected(),
-                    s.falsePositives(), normalised(List.of(r), 0), normalised(List.of(r), 1),
-                    normalised(List.of(r), 2), r.delays()));
+                    s.falsePositives(), figure(List.of(r), 0), figure(List.of(r), 1), figure(List.of(r), 2),
+                    r.delays()));
         }
         if (byCategory) {
             Map<String, List<FileResult>> cats = new LinkedHashMap<>();
@@ -213,8 +213,14 @@ public final class NabEvaluation {
         }
         delays.sort(null);
         String median = delays.isEmpty() ? "-" : Integer.toString(delays.get(delays.size() / 2));
-        return String.format(Locale.ROOT, "%-24s %5d %4d %4d %5d %9.2f %9.2f %9.2f %s%n", name, rs.size(), win, hit,
-                fp, normalised(rs, 0), normalised(rs, 1), normalised(rs, 2), median);
+        return String.format(Locale.ROOT, "%-24s %5d %4d %4d %5d %9s %9s %9s %s%n", name, rs.size(), win, hit,
+                fp, figure(rs, 0), figure(rs, 1), figure(rs, 2), median);
+    }
+
+    /** The normalised score with two decimals; "-" where there is no window (NAB's score is then undefined). */
+    private static String figure(List<FileResult> rs, int p) {
+        double v = normalised(rs, p);
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "-";
     }
 
     /** Prints the whole evaluation: {@code NabEvaluation [SHARED_DIR]} (default ../shared). */
