@@ -1,8 +1,6 @@
 package io.discoursetrends.cli;
 
 import io.discoursetrends.spikes.DetectorSettings;
-import io.discoursetrends.spikes.DetectorState;
-import io.discoursetrends.spikes.SpikeDetector;
 import io.discoursetrends.spikes.Step;
 import io.discoursetrends.spikes.Transition;
 import java.io.BufferedReader;
@@ -13,21 +11,16 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,32 +32,41 @@ import picocli.CommandLine.Spec;
  * series, for backtests (docs/spikes.md scores it on the NAB files this way). It loads no Flink class, so it runs
  * from {@code java -jar}.
  *
- * <p>The file is read twice: first to check every row and infer the bucket size (nothing is written if a row is
- * wrong), then to run the detector and write the output. Timestamps carry no zone; they are taken as UTC, so the
- * detector's hour-of-day and day-of-week rhythm is that of the file's clock.
+ * <p>The file is read whole first ({@link Series}: checked, sorted, repeated times merged; nothing is written if a
+ * row is wrong), then the detector runs over its buckets and every bucket is written with its score. Timestamps
+ * carry no zone; they are taken as UTC, so the detector's hour-of-day and day-of-week rhythm is that of the file's
+ * clock.
  */
 @Command(
         name = "detect",
         mixinStandardHelpOptions = true,
         description = {
             "Runs the spike detector (the streaming job's, with its shipped defaults) over a series and writes every"
-                    + " row back with its score and whether a spike opened there.",
-            "Input: CSV with the header 'timestamp,value', timestamps 'YYYY-MM-DD HH:MM:SS' (taken as UTC) in"
-                    + " increasing order, one row per bucket, values >= 0. The bucket size is the most common"
-                    + " difference between consecutive timestamps; missing buckets count as zero.",
-            "Output: 'timestamp,value,score,spike', every input row in order; spike is 1 on the row at which a spike"
-                    + " opens, else 0; score is the row's excess over its baseline in noise units.",
+                    + " bucket back with its score and whether a spike opened there.",
+            "Input: CSV with the header 'timestamp,value', timestamps 'YYYY-MM-DD HH:MM:SS' (taken as UTC). Rows out"
+                    + " of order are sorted; rows with the same timestamp are one bucket (their mean, or their sum"
+                    + " with --merge SUM). Values may be fractional or negative: such a series is a measurement"
+                    + " (no Poisson floor, no count minimums); whole numbers >= 0 are counts.",
+            "The bucket size is the most common step between timestamps (or --bucket). A gap is zeros for a"
+                    + " count series on the bucket grid (as in the job: nobody posted) and unknown otherwise (the"
+                    + " next row is the next bucket); --gaps says which. Refused, with FILE:LINE: a row that is not"
+                    + " 'timestamp,value', a bad timestamp, a value that is not a finite number.",
+            "Output: 'timestamp,value,score,spike,drop', one row per bucket in time order; spike is 1 on the row at"
+                    + " which a spike opens, else 0; drop is 1 where the series fell below its baseline (abruptly or"
+                    + " for long; reported once per fall); score is the row's excess over its baseline in noise"
+                    + " units (negative below it).",
             "A one-line summary goes to standard error (with --spikes, one more line per spike)."
         },
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "2:the input is missing or malformed (FILE:LINE: what is wrong), or a usage error"})
 final class DetectCommand implements Callable<Integer> {
-    static final String HEADER = "timestamp,value";
-    static final String OUTPUT_HEADER = "timestamp,value,score,spike";
-    /** Enough distinct differences to find the bucket size of any sane series, without unbounded memory. */
-    private static final int MAX_DISTINCT_DIFFERENCES = 10_000;
+    static final String HEADER = Series.HEADER;
+    static final String OUTPUT_HEADER = "timestamp,value,score,spike,drop";
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    /** What a gap between two rows means. */
+    enum Gaps { AUTO, ZERO, UNKNOWN }
 
     @Spec
     CommandSpec spec;
@@ -82,12 +84,20 @@ final class DetectCommand implements Callable<Integer> {
             description = "The bucket size, ISO-8601 (e.g. PT5M), instead of inferring it from the timestamps.")
     Duration bucket;
 
+    @Option(names = "--merge", paramLabel = "MEAN|SUM", defaultValue = "MEAN",
+            description = "How rows with the same timestamp become one bucket: MEAN (the default: a row exported"
+                    + " twice stays what it was) or SUM (a bucket split over rows).")
+    Series.Merge merge;
+
+    @Option(names = "--gaps", paramLabel = "AUTO|ZERO|UNKNOWN", defaultValue = "AUTO",
+            description = "What missing buckets are: ZERO (counts: nothing happened), UNKNOWN (not measured: the"
+                    + " next row is the next bucket), or AUTO (the default): ZERO for whole numbers >= 0 whose"
+                    + " every step is a whole number of buckets, else UNKNOWN.")
+    Gaps gaps;
+
     @Option(names = "--spikes", description = "Also list each spike on standard error: start, opening row, peak,"
             + " end, ratio and severity.")
     boolean listSpikes;
-
-    /** What the first pass learned. */
-    private record Scan(long rows, long bucketMillis, long offGrid) {}
 
     @Override
     public Integer call() {
@@ -103,25 +113,60 @@ final class DetectCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot read standard input: " + Inputs.describe(e));
             }
         }
-        Scan scan = scan(stdin);
-        long bucketMillis = bucket != null ? bucket.toMillis() : scan.bucketMillis();
-        long spikes;
+        Series series;
+        try (BufferedReader r = open(stdin)) {
+            series = Series.read(r, input.toString(), merge);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + input + ": " + Inputs.describe(e));
+        }
+        if (bucket == null && series.bucketMillis() < 0) {
+            throw new IllegalArgumentException(input
+                    + ": one row is not enough to infer the bucket size: pass --bucket");
+        }
+        long bucketMillis = bucket != null ? bucket.toMillis() : series.bucketMillis();
+        boolean zeroGaps = gaps == Gaps.ZERO || gaps == Gaps.AUTO && series.gapsAreZeroByDefault(bucketMillis);
+        Step[] steps = Backtest.run(series, DetectorSettings.DEFAULTS, bucketMillis, zeroGaps);
         if (isDash(output)) {
             PrintWriter out = spec.commandLine().getOut();
-            spikes = run(stdin, bucketMillis, out, err);
+            write(series, steps, out, err);
             out.flush();
         } else {
-            spikes = writeFile(stdin, bucketMillis, err);
+            writeFile(series, steps, err);
         }
-        err.println("detect: " + scan.rows() + " rows, " + describe(bucketMillis) + " buckets"
-                + (bucket == null ? " (inferred)" : "") + ", " + spikes + (spikes == 1 ? " spike" : " spikes")
-                + (scan.offGrid() > 0 ? "; " + scan.offGrid() + " rows are not a whole number of buckets after"
-                        + " the previous one" : ""));
+        long spikes = 0;
+        for (Step s : steps) {
+            if (s.opened()) {
+                spikes++;
+            }
+        }
+        long offGrid = bucket == null ? series.offGrid() : series.offGrid(bucketMillis);
+        StringBuilder summary = new StringBuilder("detect: ").append(series.rows()).append(" rows");
+        if (series.merged() > 0) {
+            summary.append(" (").append(series.size()).append(" buckets after merging ").append(series.merged())
+                    .append(" repeated timestamps)");
+        }
+        summary.append(", ").append(describe(bucketMillis)).append(" buckets")
+                .append(bucket == null ? " (inferred)" : "").append(", ").append(spikes)
+                .append(spikes == 1 ? " spike" : " spikes");
+        if (series.outOfOrder() > 0) {
+            summary.append("; ").append(series.outOfOrder()).append(" rows out of order, sorted");
+        }
+        if (offGrid > 0) {
+            summary.append("; ").append(offGrid).append(" rows are not a whole number of buckets after the previous"
+                    + " one");
+        }
+        if (!series.counts()) {
+            summary.append("; a measurement (fractional or negative values)");
+        }
+        if (!zeroGaps && (series.gaps() > 0 || offGrid > 0)) {
+            summary.append("; gaps taken as unknown");
+        }
+        err.println(summary);
         err.flush();
         return 0;
     }
 
-    private long writeFile(byte[] stdin, long bucketMillis, PrintWriter err) {
+    private void writeFile(Series series, Step[] steps, PrintWriter err) {
         Path target = output.toAbsolutePath();
         Path dir = target.getParent();
         Path tmp;
@@ -131,12 +176,10 @@ final class DetectCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot write " + output + ": " + Inputs.describe(e));
         }
         try {
-            long spikes;
             try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
-                spikes = run(stdin, bucketMillis, w, err);
+                write(series, steps, w, err);
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return spikes;
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write " + output + ": " + Inputs.describe(e));
         } finally {
@@ -148,106 +191,38 @@ final class DetectCommand implements Callable<Integer> {
         }
     }
 
-    /** First pass: every row checked, the bucket size inferred. Throws on the first problem, naming its line. */
-    private Scan scan(byte[] stdin) {
-        Map<Long, Long> differences = new HashMap<>();
-        long rows = 0;
-        long previous = Long.MIN_VALUE;
-        String previousText = null;
-        try (BufferedReader r = open(stdin)) {
-            long lineNo = header(r);
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                int comma = line.indexOf(',');
-                String ts = comma < 0 ? line : line.substring(0, comma);
-                long t = parseRow(line, lineNo);
-                if (rows > 0) {
-                    if (t <= previous) {
-                        throw malformed(lineNo, "timestamp " + ts + " is not after the previous row's (" + previousText
-                                + "): rows must be in increasing time order, one per bucket");
-                    }
-                    long d = t - previous;
-                    if (differences.size() < MAX_DISTINCT_DIFFERENCES || differences.containsKey(d)) {
-                        differences.merge(d, 1L, Long::sum);
-                    }
-                }
-                previous = t;
-                previousText = ts;
-                rows++;
-            }
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("cannot read " + input + ": it is not UTF-8 text");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + input + ": " + Inputs.describe(e));
-        }
-        if (rows == 0) {
-            throw new IllegalArgumentException(input + ": no rows after the header");
-        }
-        long bucketMillis = -1;
-        long best = 0;
-        for (Map.Entry<Long, Long> e : differences.entrySet()) {
-            if (e.getValue() > best || (e.getValue() == best && e.getKey() < bucketMillis)) {
-                best = e.getValue();
-                bucketMillis = e.getKey();
-            }
-        }
-        if (bucket == null && bucketMillis < 0) {
-            throw new IllegalArgumentException(input
-                    + ": one row is not enough to infer the bucket size: pass --bucket");
-        }
-        long size = bucket != null ? bucket.toMillis() : bucketMillis;
-        long offGrid = 0;
-        for (Map.Entry<Long, Long> e : differences.entrySet()) {
-            if (e.getKey() % size != 0) {
-                offGrid += e.getValue();
-            }
-        }
-        return new Scan(rows, bucketMillis, offGrid);
-    }
-
-    /** Second pass: the detector over every row, each written back with its score. Returns the spikes opened. */
-    private long run(byte[] stdin, long bucketMillis, Writer out, PrintWriter err) {
-        SpikeDetector detector = new SpikeDetector(DetectorSettings.DEFAULTS);
-        DetectorState state = new DetectorState();
+    /** Every bucket written back with its score; with --spikes, each opening and closing on standard error. */
+    private void write(Series series, Step[] steps, Writer out, PrintWriter err) {
         StringBuilder line = new StringBuilder(64);
-        long spikes = 0;
-        try (BufferedReader r = open(stdin)) {
-            long lineNo = header(r);
+        long[] t = series.times();
+        double[] v = series.values();
+        try {
             out.write(OUTPUT_HEADER);
             out.write('\n');
-            for (String row = r.readLine(); row != null; row = r.readLine()) {
-                lineNo++;
-                if (row.isBlank()) {
-                    continue;
-                }
-                long t = parseRow(row, lineNo);
-                int comma = row.indexOf(',');
-                double value = Double.parseDouble(row.substring(comma + 1).strip());
-                Step s = detector.update(state, t, bucketMillis, value, -1);
+            for (int i = 0; i < steps.length; i++) {
+                Step s = steps[i];
                 if (listSpikes && s.transition() != Transition.NONE && s.transition() != Transition.UPDATE) {
-                    err.println(describe(s, t));
+                    err.println(describe(s, t[i]));
                 }
                 line.setLength(0);
-                line.append(row.strip()).append(',');
+                line.append(time(t[i])).append(',').append(plain(v[i])).append(',');
                 appendFixed(line, s.score());
-                line.append(s.opened() ? ",1\n" : ",0\n");
+                line.append(s.opened() ? ",1" : ",0").append(s.drop() ? ",1\n" : ",0\n");
                 out.append(line);
-                if (s.opened()) {
-                    spikes++;
-                }
             }
-            if (listSpikes && state.open) {
-                err.println("spike still open at the end: started " + time(state.startedAtMillis) + ", peak "
-                        + number(state.peak) + " at " + time(state.peakAtMillis));
+            if (listSpikes && steps.length > 0 && steps[steps.length - 1].spikeOpen()) {
+                Step last = steps[steps.length - 1];
+                err.println("spike still open at the end: started " + time(last.startedAtMillis()) + ", peak "
+                        + number(last.peak()) + " at " + time(last.peakAtMillis()));
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + input + " or write " + output + ": "
-                    + Inputs.describe(e));
+            throw new IllegalArgumentException("cannot write " + output + ": " + Inputs.describe(e));
         }
-        return spikes;
+    }
+
+    /** A value as the input would have written it: whole numbers without a point, others in Java's shortest form. */
+    private static String plain(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private BufferedReader open(byte[] stdin) throws IOException {
@@ -255,88 +230,6 @@ final class DetectCommand implements Callable<Integer> {
         return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
-    }
-
-    /** Reads and checks the header; returns its line number (1). */
-    private long header(BufferedReader r) throws IOException {
-        String h = r.readLine();
-        if (h == null) {
-            throw new IllegalArgumentException(input + ": empty file: expected the header '" + HEADER + "'");
-        }
-        if (h.startsWith("\uFEFF")) {
-            h = h.substring(1);
-        }
-        if (!h.strip().equals(HEADER)) {
-            throw malformed(1, "expected the header '" + HEADER + "', found '" + abbreviate(h) + "'");
-        }
-        return 1;
-    }
-
-    /** Checks a data row and returns its timestamp in epoch millis (UTC). */
-    private long parseRow(String line, long lineNo) {
-        int comma = line.indexOf(',');
-        if (comma < 0 || line.indexOf(',', comma + 1) >= 0) {
-            throw malformed(lineNo, "expected 2 fields 'timestamp,value', found '" + abbreviate(line) + "'");
-        }
-        String ts = line.substring(0, comma).strip();
-        String v = line.substring(comma + 1).strip();
-        long t = parseTimestamp(ts, lineNo);
-        double value;
-        try {
-            value = Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw malformed(lineNo, "value '" + abbreviate(v) + "' is not a number");
-        }
-        if (!Double.isFinite(value) || value < 0 || !plainNumber(v)) {
-            throw malformed(lineNo, "value '" + abbreviate(v) + "' is not a finite number >= 0");
-        }
-        return t;
-    }
-
-    /** Digits, a point, an exponent: what Double.parseDouble also takes ("1d", "0x1p3", "NaN") is refused. */
-    private static boolean plainNumber(String v) {
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (!(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) {
-                return false;
-            }
-        }
-        return !v.isEmpty() && Character.isDigit(v.charAt(v.length() - 1)) | v.endsWith(".");
-    }
-
-    private long parseTimestamp(String ts, long lineNo) {
-        if (ts.length() != 19 || ts.charAt(4) != '-' || ts.charAt(7) != '-' || ts.charAt(10) != ' '
-                || ts.charAt(13) != ':' || ts.charAt(16) != ':') {
-            throw malformed(lineNo, "timestamp '" + abbreviate(ts) + "' is not YYYY-MM-DD HH:MM:SS");
-        }
-        try {
-            int year = digits(ts, 0, 4);
-            int month = digits(ts, 5, 2);
-            int day = digits(ts, 8, 2);
-            int hour = digits(ts, 11, 2);
-            int minute = digits(ts, 14, 2);
-            int second = digits(ts, 17, 2);
-            return LocalDate.of(year, month, day).atTime(hour, minute, second).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (NumberFormatException | DateTimeException e) {
-            throw malformed(lineNo, "timestamp '" + ts + "' is not a valid YYYY-MM-DD HH:MM:SS time"
-                    + (e instanceof DateTimeException ? " (" + e.getMessage() + ")" : ""));
-        }
-    }
-
-    private static int digits(String s, int from, int n) {
-        int v = 0;
-        for (int i = from; i < from + n; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                throw new NumberFormatException();
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
-    }
-
-    private IllegalArgumentException malformed(long lineNo, String what) {
-        return new IllegalArgumentException(input + ":" + lineNo + ": " + what);
     }
 
     /** A score with 4 decimals, without exponent notation and without Formatter's cost per row. */

@@ -13,7 +13,6 @@ import io.discoursetrends.engagement.EngagementAttribution;
 import io.discoursetrends.model.CanonicalEvent;
 import io.discoursetrends.model.SourceEnvelope;
 import io.discoursetrends.spikes.CalendarEvent;
-import io.discoursetrends.spikes.DetectorSettings;
 import io.discoursetrends.spikes.DivergenceFunction;
 import io.discoursetrends.spikes.SpikeDetectionFunction;
 import io.discoursetrends.spikes.SpikeDocument;
@@ -122,8 +121,8 @@ public final class DiscourseTrendsJob {
                 .name("completed topic buckets").uid("completed-buckets")
                 .keyBy(b -> b.topic() + "|" + b.platform())
                 .connect(calendar)
-                .process(new SpikeDetectionFunction(DetectorSettings.DEFAULTS, config.get(JobOptions.BUCKET_SIZE),
-                        initialCalendar, config.get(JobOptions.SPIKE_LINK_BEFORE),
+                .process(new SpikeDetectionFunction(JobOptions.detectorSettings(config),
+                        config.get(JobOptions.BUCKET_SIZE), initialCalendar, config.get(JobOptions.SPIKE_LINK_BEFORE),
                         config.get(JobOptions.SPIKE_LINK_AFTER), config.get(JobOptions.SPIKE_IDLE_TTL)))
                 .name("detect spikes").uid("detect-spikes");
         detected.getSideOutput(SpikeDetectionFunction.IMPACTS)

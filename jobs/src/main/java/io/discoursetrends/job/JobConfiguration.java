@@ -51,6 +51,7 @@ public final class JobConfiguration {
                         + "': " + e.getMessage());
             }
         }
+        JobOptions.detectorSettings(config); // the detector's settings in range, and consistent with each other
         return config;
     }
 }

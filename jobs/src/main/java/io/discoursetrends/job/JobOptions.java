@@ -2,9 +2,11 @@ package io.discoursetrends.job;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.discoursetrends.spikes.DetectorSettings;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.description.HtmlFormatter;
 
 /**
@@ -238,6 +240,103 @@ public final class JobOptions {
             .withDescription("A platform counts as quiet while a topic spikes elsewhere only if it usually has at "
                     + "least this many posts per bucket on the topic.");
 
+    // The spike detector's settings (DetectorSettings; docs/spikes.md says why each default is what it is). A noisy
+    // key's operator raises spikes.detector.burst-threshold; the defaults are what docs/spikes.md's figures measure.
+    private static final DetectorSettings D = DetectorSettings.DEFAULTS;
+
+    public static final ConfigOption<Duration> DETECTOR_BASELINE_HALF_LIFE = key("spikes.detector.baseline-half-life")
+            .durationType().defaultValue(D.baselineHalfLife())
+            .withDescription("How fast a key's baseline follows its series (an observation's weight halves after "
+                    + "this long); also how long after a drop no other drop is reported.");
+
+    public static final ConfigOption<Duration> DETECTOR_DAILY_HALF_LIFE = key("spikes.detector.daily-half-life")
+            .durationType().defaultValue(D.dailyHalfLife())
+            .withDescription("Memory of a key's hour-of-day rhythm, in days of data.");
+
+    public static final ConfigOption<Duration> DETECTOR_WEEKLY_HALF_LIFE = key("spikes.detector.weekly-half-life")
+            .durationType().defaultValue(D.weeklyHalfLife())
+            .withDescription("Memory of a key's day-of-week rhythm.");
+
+    public static final ConfigOption<Duration> DETECTOR_NOISE_HALF_LIFE = key("spikes.detector.noise-half-life")
+            .durationType().defaultValue(D.noiseHalfLife())
+            .withDescription("Memory of how much a key's ordinary buckets scatter around its baseline.");
+
+    public static final ConfigOption<Duration> DETECTOR_BURSTINESS_HALF_LIFE =
+            key("spikes.detector.burstiness-half-life")
+            .durationType().defaultValue(D.burstinessHalfLife())
+            .withDescription("Memory of how often and how far a key bursts, and of its record score: a key that "
+                    + "bursts every day needs a bigger burst to alert.");
+
+    public static final ConfigOption<Integer> DETECTOR_WARMUP_BUCKETS = key("spikes.detector.warmup-buckets")
+            .intType().defaultValue(D.warmupBuckets())
+            .withDescription("Buckets a new key must have seen before a spike may open (>= 0).");
+
+    public static final ConfigOption<Double> DETECTOR_BURST_SLACK = key("spikes.detector.burst-slack")
+            .doubleType().defaultValue(D.burstSlack())
+            .withDescription("Score (noise units) a bucket must exceed to count as evidence of an abrupt burst, or "
+                    + "to open one by beating the key's record.");
+
+    public static final ConfigOption<Double> DETECTOR_BURST_THRESHOLD = key("spikes.detector.burst-threshold")
+            .doubleType().defaultValue(D.burstThreshold())
+            .withDescription("Burst evidence at which a spike opens: one bucket alone needs burst-slack + this. "
+                    + "Raise it for a key that alerts too often. The one setting the evaluation lets a fold tune.");
+
+    public static final ConfigOption<Double> DETECTOR_SUSTAINED_SLACK = key("spikes.detector.sustained-slack")
+            .doubleType().defaultValue(D.sustainedSlack())
+            .withDescription("Score a bucket must exceed to count as evidence of a sustained rise.");
+
+    public static final ConfigOption<Double> DETECTOR_SUSTAINED_THRESHOLD = key("spikes.detector.sustained-threshold")
+            .doubleType().defaultValue(D.sustainedThreshold())
+            .withDescription("Sustained evidence at which a spike opens (a long, moderate rise).");
+
+    public static final ConfigOption<Double> DETECTOR_CLOSE_SCORE = key("spikes.detector.close-score")
+            .doubleType().defaultValue(D.closeScore())
+            .withDescription("A bucket scoring below this is back near the baseline (at most the smaller slack).");
+
+    public static final ConfigOption<Integer> DETECTOR_CLOSE_AFTER_BUCKETS = key("spikes.detector.close-after-buckets")
+            .intType().defaultValue(D.closeAfterBuckets())
+            .withDescription("Consecutive buckets back near the baseline that close a spike (>= 1).");
+
+    public static final ConfigOption<Duration> DETECTOR_COOLDOWN = key("spikes.detector.cooldown")
+            .durationType().defaultValue(D.cooldown())
+            .withDescription("After a spike closes, no new one opens on the key for this long.");
+
+    public static final ConfigOption<Double> DETECTOR_MIN_VOLUME = key("spikes.detector.min-volume")
+            .doubleType().defaultValue(D.minVolume())
+            .withDescription("A spike's buckets must hold at least this many posts together.");
+
+    public static final ConfigOption<Long> DETECTOR_MIN_UNIQUE_AUTHORS = key("spikes.detector.min-unique-authors")
+            .longType().defaultValue(D.minUniqueAuthors())
+            .withDescription("One of a spike's buckets must have at least this many unique authors.");
+
+    public static final ConfigOption<Double> DETECTOR_MIN_RATIO = key("spikes.detector.min-ratio")
+            .doubleType().defaultValue(D.minRatio())
+            .withDescription("A spike's buckets must hold at least this multiple of what the baseline expected "
+                    + "(>= 1).");
+
+    /** The detector's settings from the configuration; throws naming the option whose value is out of range. */
+    public static DetectorSettings detectorSettings(ReadableConfig c) {
+        try {
+            return new DetectorSettings(c.get(DETECTOR_BASELINE_HALF_LIFE), c.get(DETECTOR_DAILY_HALF_LIFE),
+                    c.get(DETECTOR_WEEKLY_HALF_LIFE), c.get(DETECTOR_NOISE_HALF_LIFE),
+                    c.get(DETECTOR_BURSTINESS_HALF_LIFE), c.get(DETECTOR_WARMUP_BUCKETS), c.get(DETECTOR_BURST_SLACK),
+                    c.get(DETECTOR_BURST_THRESHOLD), c.get(DETECTOR_SUSTAINED_SLACK),
+                    c.get(DETECTOR_SUSTAINED_THRESHOLD), c.get(DETECTOR_CLOSE_SCORE),
+                    c.get(DETECTOR_CLOSE_AFTER_BUCKETS), c.get(DETECTOR_COOLDOWN), c.get(DETECTOR_MIN_VOLUME),
+                    c.get(DETECTOR_MIN_UNIQUE_AUTHORS), c.get(DETECTOR_MIN_RATIO));
+        } catch (IllegalArgumentException e) {
+            // DetectorSettings names its component (burstThreshold); the option is its kebab-case twin.
+            String m = e.getMessage();
+            int space = m.indexOf(' ');
+            String component = space < 0 ? m : m.substring(0, space);
+            throw new IllegalArgumentException("option spikes.detector." + kebab(component) + ": " + m);
+        }
+    }
+
+    private static String kebab(String camel) {
+        return camel.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = key("watermark.out-of-orderness")
             .durationType().defaultValue(Duration.ofSeconds(30))
             .withDescription("How far behind the newest event an event may arrive and still be counted in its "
@@ -266,7 +365,12 @@ public final class JobOptions {
             ES_ILM_RETENTION_DAYS_BY_KIND,
             BUCKET_SIZE, ALLOWED_LATENESS, EARLY_RESULTS, MAX_POSTS_PER_AUTHOR, TAXONOMY_FILE, POST_TTL, DEDUP_TTL,
             EXCLUDE_BOTS, EVENTS_FILE, SPIKE_LINK_BEFORE, SPIKE_LINK_AFTER, SPIKE_IDLE_TTL,
-            DIVERGENCE_MIN_BASELINE, OUT_OF_ORDERNESS, IDLENESS, CHECKPOINT_INTERVAL, MAX_PARALLELISM);
+            DIVERGENCE_MIN_BASELINE,
+            DETECTOR_BASELINE_HALF_LIFE, DETECTOR_DAILY_HALF_LIFE, DETECTOR_WEEKLY_HALF_LIFE, DETECTOR_NOISE_HALF_LIFE,
+            DETECTOR_BURSTINESS_HALF_LIFE, DETECTOR_WARMUP_BUCKETS, DETECTOR_BURST_SLACK, DETECTOR_BURST_THRESHOLD,
+            DETECTOR_SUSTAINED_SLACK, DETECTOR_SUSTAINED_THRESHOLD, DETECTOR_CLOSE_SCORE, DETECTOR_CLOSE_AFTER_BUCKETS,
+            DETECTOR_COOLDOWN, DETECTOR_MIN_VOLUME, DETECTOR_MIN_UNIQUE_AUTHORS, DETECTOR_MIN_RATIO,
+            OUT_OF_ORDERNESS, IDLENESS, CHECKPOINT_INTERVAL, MAX_PARALLELISM);
 
     /** Every option with its default and meaning, as plain text or as the README's Markdown table. */
     public static String describe(boolean markdown) {

@@ -35,6 +35,23 @@ public class DetectorState {
     /** Long-run mean of the squared positive scores (in noise units): 0.5 for Gaussian noise, more for a bursty key. */
     public double burstiness;
 
+    /**
+     * The key has had a value that is no count (fractional or negative): it is a measurement, judged by its own
+     * scatter without Poisson's floor and without the count minimums. Never set by the job's counts; false in
+     * states written before it existed, which were all counts.
+     */
+    public boolean measure;
+
+    /** Evidence of an abrupt and of a sustained fall below the baseline (the burst evidences, mirrored). */
+    public double dropBurstEvidence;
+    public double dropSustainedEvidence;
+    /** No drop is reported before this time (epoch millis): the baseline is still following the last one. */
+    public long dropQuietUntilMillis;
+
+    /** The highest score (and the deepest drop) the key has had, decaying over burstinessHalfLife. */
+    public double recordScore;
+    public double recordDrop;
+
     /** Evidence of an abrupt burst (CUSUM of scores with the large slack); 0 when there is none. */
     public double burstEvidence;
     /** Evidence of a sustained rise (CUSUM of scores with the small slack); 0 when there is none. */
@@ -93,6 +110,12 @@ public class DetectorState {
         c.dayFactors = dayFactors.clone();
         c.noiseScale = noiseScale;
         c.burstiness = burstiness;
+        c.measure = measure;
+        c.recordScore = recordScore;
+        c.recordDrop = recordDrop;
+        c.dropBurstEvidence = dropBurstEvidence;
+        c.dropSustainedEvidence = dropSustainedEvidence;
+        c.dropQuietUntilMillis = dropQuietUntilMillis;
         c.burstEvidence = burstEvidence;
         c.sustainedEvidence = sustainedEvidence;
         c.runStartMillis = runStartMillis;
@@ -124,6 +147,11 @@ public class DetectorState {
                 && firstBucketStartMillis == s.firstBucketStartMillis && Double.compare(level, s.level) == 0
                 && Arrays.equals(hourFactors, s.hourFactors) && Arrays.equals(dayFactors, s.dayFactors)
                 && Double.compare(noiseScale, s.noiseScale) == 0 && Double.compare(burstiness, s.burstiness) == 0
+                && measure == s.measure && Double.compare(recordScore, s.recordScore) == 0
+                && Double.compare(recordDrop, s.recordDrop) == 0
+                && Double.compare(dropBurstEvidence, s.dropBurstEvidence) == 0
+                && Double.compare(dropSustainedEvidence, s.dropSustainedEvidence) == 0
+                && dropQuietUntilMillis == s.dropQuietUntilMillis
                 && Double.compare(burstEvidence, s.burstEvidence) == 0
                 && Double.compare(sustainedEvidence, s.sustainedEvidence) == 0 && runStartMillis == s.runStartMillis
                 && Double.compare(runBaseline, s.runBaseline) == 0

@@ -53,7 +53,11 @@ public final class SpikeDetector implements Serializable {
     static final double CLIP = 3.0;
     /** Buckets this many noise units or more from the baseline are outliers: the noise does not learn from them. */
     static final double OUTLIER = 3.0;
-    /** Scores above this count as this in the burstiness estimate: one huge event must not mute a key for weeks. */
+    /**
+     * Scores above this many times the key's current burstiness factor count as that in the burstiness estimate
+     * (Huber-style, like the level's clip): one huge event must not mute a key for weeks, while a key whose routine
+     * bursts are far out (a load balancer idle at 0 with hourly spikes) learns that, step by step, within days.
+     */
     static final double BURSTINESS_CAP = 20;
     /** The mean absolute deviation of a standard normal variable is this fraction of its standard deviation. */
     private static final double MEAN_ABS_TO_SD = Math.sqrt(Math.PI / 2);
@@ -62,12 +66,16 @@ public final class SpikeDetector implements Serializable {
     private static final double MIN_FACTOR = 0.02;
     private static final double MAX_FACTOR = 50;
     private static final double ANSCOMBE = 0.375;
+    private static final double ROOT_AT_ZERO = Math.sqrt(ANSCOMBE);
+    /** A measurement that has never moved has this much noise (on the root scale): any move is then news. */
+    private static final double MIN_MEASURE_NOISE = 1e-6;
     private static final long HOUR = 3_600_000L;
     private static final long DAY = 24 * HOUR;
     private static final long WEEK = 7 * DAY;
 
     private final DetectorSettings settings;
     private final long cooldownMillis;
+    private final long baselineHalfLifeMillis;
 
     // Per-update rates for the last bucket size seen; recomputed when it changes (never, in practice).
     private transient long ratesForBucketMillis;
@@ -76,6 +84,7 @@ public final class SpikeDetector implements Serializable {
     private transient double dayRate;
     private transient double noiseRate;
     private transient double burstinessRate;
+    private transient double recordDecay;
 
     public SpikeDetector(DetectorSettings settings) {
         if (settings == null) {
@@ -83,6 +92,7 @@ public final class SpikeDetector implements Serializable {
         }
         this.settings = settings;
         this.cooldownMillis = settings.cooldown().toMillis();
+        this.baselineHalfLifeMillis = settings.baselineHalfLife().toMillis();
     }
 
     public DetectorSettings settings() {
@@ -103,11 +113,28 @@ public final class SpikeDetector implements Serializable {
      */
     public Step update(DetectorState state, long bucketStartMillis, long bucketMillis, double value,
             long uniqueAuthors) {
+        return update(state, bucketStartMillis, bucketMillis, value, uniqueAuthors, true);
+    }
+
+    /**
+     * Feeds one bucket of one key, saying what a gap before it means.
+     *
+     * @param gapsAreZero true for counts (the job: a bucket nobody posted in is not emitted, so a gap is zeros,
+     *     replayed as such); false for a series whose gaps are unknown (a sensor that did not report, an irregular
+     *     sampler): then the bucket is taken as the one after the last, whatever the time between them
+     * @see #update(DetectorState, long, long, double, long)
+     */
+    public Step update(DetectorState state, long bucketStartMillis, long bucketMillis, double value,
+            long uniqueAuthors, boolean gapsAreZero) {
         if (bucketMillis <= 0) {
             throw new IllegalArgumentException("bucketMillis must be > 0, got " + bucketMillis);
         }
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException("value must be a finite number >= 0, got " + value);
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("value must be a finite number, got " + value);
+        }
+        if (!state.measure && (value < 0 || value != Math.rint(value))) {
+            // Not a count: from now on the key is judged as a measurement (see DetectorState.measure).
+            state.measure = true;
         }
         rates(bucketMillis);
         if (state.bucketsSeen == 0) {
@@ -118,7 +145,7 @@ public final class SpikeDetector implements Serializable {
                 return stale(state, bucketStartMillis, bucketMillis, value);
             }
             long missing = (bucketStartMillis - state.lastBucketStartMillis) / bucketMillis - 1;
-            if (missing > 0) {
+            if (missing > 0 && gapsAreZero) {
                 long closedAt = replayGap(state, bucketMillis, missing);
                 if (closedAt != -1) {
                     // The spike ended during the gap: report it now. This bucket may not open a new one (it would
@@ -176,9 +203,9 @@ public final class SpikeDetector implements Serializable {
         double hf = (1 - w) * st.hourFactors[hourA] + w * st.hourFactors[hourB];
         double df = st.dayFactors[day];
         double baseline = st.level * hf * df;
-        double sigma = Math.max(1.0, st.noiseScale);
-        double rootBase = Math.sqrt(baseline + ANSCOMBE);
-        double rawScore = 2 * (Math.sqrt(value + ANSCOMBE) - rootBase);
+        double sigma = noiseFloor(st);
+        double rootBase = root(baseline);
+        double rawScore = 2 * (root(value) - rootBase);
         double noiseScore = rawScore / sigma;
         // Within a burst the key is judged by the burstiness it had before: its own rise must not raise the bar.
         double factor = inRun(st) ? st.runBurstinessFactor : burstinessFactor(st);
@@ -236,8 +263,11 @@ public final class SpikeDetector implements Serializable {
                 if (authors > st.runMaxAuthors) {
                     st.runMaxAuthors = authors;
                 }
-                if (burst >= s.burstThreshold() || sustained >= s.sustainedThreshold()) {
-                    boolean enough = st.runVolume >= s.minVolume()
+                boolean record = recordBeaten(st, t, score, st.recordScore);
+                if (burst >= s.burstThreshold() || sustained >= s.sustainedThreshold() || record) {
+                    // The minimums are about counts (a handful of posts is no trend); a measurement has no
+                    // volume, and a ratio of temperatures or of negative values means nothing.
+                    boolean enough = st.measure || st.runVolume >= s.minVolume()
                             && st.runVolume >= s.minRatio() * st.runExpected
                             && (st.runMaxAuthors < 0 || st.runMaxAuthors >= s.minUniqueAuthors());
                     if (enough && mayOpen) {
@@ -245,7 +275,7 @@ public final class SpikeDetector implements Serializable {
                         st.open = true;
                         // An abrupt burst started with its first burst-sized bucket; a sustained rise when the
                         // evidence of it began (the CUSUM's estimate of the change point).
-                        boolean abrupt = burst >= s.burstThreshold();
+                        boolean abrupt = burst >= s.burstThreshold() || record;
                         st.startedAtMillis = abrupt ? st.burstStartMillis : st.runStartMillis;
                         st.baselineAtStart = abrupt ? st.burstBaseline : st.runBaseline;
                         // The peak may have come before the bucket that confirmed the burst.
@@ -263,10 +293,51 @@ public final class SpikeDetector implements Serializable {
             }
         }
 
+        boolean dropped = warm && !st.open && drop(st, t, noiseScore / factor);
+        st.recordScore = Math.max(score, st.recordScore * recordDecay);
+        st.recordDrop = Math.max(-noiseScore / factor, st.recordDrop * recordDecay);
         learn(st, t, bucketMillis, value, rootBase, rawScore, noiseScore, sigma, hourA, hourB, w, day, hf, df);
         st.bucketsSeen++;
         st.lastBucketStartMillis = t;
-        return step(st, value, score, baseline, transition, endedAt);
+        Step out = step(st, value, score, baseline, transition, endedAt);
+        return dropped ? out.withDrop() : out;
+    }
+
+    /**
+     * A measurement's bucket that beats the key's own record (its highest score, decaying over
+     * {@code burstinessHalfLife}) by scoring above the burst slack opens a spike (or reports a drop) at once, once
+     * the key has had a whole day to set its record. A measurement's scores have no anchor but its own scatter:
+     * a CPU load that wanders scores 5 on its worst day, a spiky one 60, and only the key's own extremes say
+     * which is news. Counts keep the fixed thresholds: Poisson's floor anchors their scale, so one minute at 3.5x
+     * its baseline stays a blip on every count key.
+     */
+    private boolean recordBeaten(DetectorState st, long t, double score, double record) {
+        return st.measure && score > settings.burstSlack() && score > record && t - st.firstBucketStartMillis >= DAY;
+    }
+
+    /**
+     * The mirror of the burst evidence for a fall below the baseline (a key falling silent, a level shift down):
+     * the same slacks and thresholds on the negated score. A drop is an event, not a lifecycle: it is reported
+     * once, and not again before the baseline has had {@code baselineHalfLife} to follow the new level.
+     */
+    private boolean drop(DetectorState st, long t, double score) {
+        if (t < st.dropQuietUntilMillis) {
+            st.dropBurstEvidence = 0;
+            st.dropSustainedEvidence = 0;
+            return false;
+        }
+        final DetectorSettings s = settings;
+        st.dropBurstEvidence = Math.max(0, st.dropBurstEvidence - score - s.burstSlack());
+        st.dropSustainedEvidence = Math.max(0, st.dropSustainedEvidence - score - s.sustainedSlack());
+        boolean record = recordBeaten(st, t, -score, st.recordDrop);
+        if (st.dropBurstEvidence >= s.burstThreshold() || st.dropSustainedEvidence >= s.sustainedThreshold()
+                || record) {
+            st.dropBurstEvidence = 0;
+            st.dropSustainedEvidence = 0;
+            st.dropQuietUntilMillis = t + baselineHalfLifeMillis;
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -276,8 +347,9 @@ public final class SpikeDetector implements Serializable {
     private void learn(DetectorState st, long t, long bucketMillis, double value, double rootBase, double rawScore,
             double noiseScore, double sigma, int hourA, int hourB, double w, int day, double hf, double df) {
         double half = CLIP * sigma / 2;
-        double hi = square(rootBase + half) - ANSCOMBE;
-        double lo = rootBase > half ? square(rootBase - half) - ANSCOMBE : 0;
+        double hi = unroot(rootBase + half);
+        double lo = st.measure ? unroot(rootBase - half)
+                : rootBase > half ? (rootBase - half) * (rootBase - half) - ANSCOMBE : 0;
         double x = value > hi ? hi : value < lo ? lo : value;
         long n = st.bucketsSeen;
         double levelOld = st.level;
@@ -285,8 +357,11 @@ public final class SpikeDetector implements Serializable {
         double a = Math.max(levelRate, 1.0 / (n + 1));
         st.level = levelOld + a * (x / (hf * df) - levelOld);
 
-        double positive = noiseScore > 0 ? Math.min(noiseScore, BURSTINESS_CAP) : 0;
-        st.burstiness += burstinessRate * (positive * positive - st.burstiness);
+        double positive = noiseScore > 0 ? Math.min(noiseScore, BURSTINESS_CAP * burstinessFactor(st)) : 0;
+        // A running mean over the first buckets, as for the level and the noise: a new key that bursts every
+        // few hours must not alert on each burst for the weeks an exponential mean would take to learn that.
+        double ab = Math.max(burstinessRate, 1.0 / (n + 1));
+        st.burstiness += ab * (positive * positive - st.burstiness);
 
         if (n == 0) {
             return;
@@ -357,8 +432,25 @@ public final class SpikeDetector implements Serializable {
         return factor < MIN_FACTOR ? MIN_FACTOR : factor > MAX_FACTOR ? MAX_FACTOR : factor;
     }
 
-    private static double square(double v) {
-        return v * v;
+    /**
+     * {@code sqrt(x + 3/8)}, Anscombe's root (half of the variance-stabilised value), continued below 0 by its
+     * tangent there, so that a measurement that goes negative still has a scale (counts never do).
+     */
+    static double root(double x) {
+        return x >= 0 ? Math.sqrt(x + ANSCOMBE) : ROOT_AT_ZERO + x / (2 * ROOT_AT_ZERO);
+    }
+
+    /** The inverse of {@link #root}. */
+    static double unroot(double r) {
+        return r >= ROOT_AT_ZERO ? r * r - ANSCOMBE : (r - ROOT_AT_ZERO) * 2 * ROOT_AT_ZERO;
+    }
+
+    /**
+     * The noise unit: for counts never below Poisson's (1 on this scale), so that 3 posts against 1 is no spike;
+     * a measurement (CPU load, a price, a temperature) has no such floor and is judged by its own scatter.
+     */
+    private static double noiseFloor(DetectorState st) {
+        return st.measure ? Math.max(MIN_MEASURE_NOISE, st.noiseScale) : Math.max(1.0, st.noiseScale);
     }
 
     private static void resetRun(DetectorState st) {
@@ -379,11 +471,11 @@ public final class SpikeDetector implements Serializable {
                 st.sustainedEvidence / settings.sustainedThreshold());
         if (transition == Transition.NONE) {
             return new Step(value, score, evidence, baseline, ratio, transition, -1, 0, 0, -1, 0, 0, -1,
-                    Severity.NONE);
+                    Severity.NONE, false);
         }
         double peakRatio = st.peak / Math.max(st.baselineAtStart, RATIO_FLOOR);
         return new Step(value, score, evidence, baseline, ratio, transition, st.startedAtMillis, st.baselineAtStart,
-                st.peak, st.peakAtMillis, st.peakScore, peakRatio, endedAt, Severity.ofPeakRatio(peakRatio));
+                st.peak, st.peakAtMillis, st.peakScore, peakRatio, endedAt, Severity.ofPeakRatio(peakRatio), false);
     }
 
     /** The step for a bucket that changed nothing: it came at or before the last one. */
@@ -394,8 +486,8 @@ public final class SpikeDetector implements Serializable {
         int hourA = Math.floorMod(below, 24);
         double hf = (1 - w) * st.hourFactors[hourA] + w * st.hourFactors[hourA == 23 ? 0 : hourA + 1];
         double baseline = st.level * hf * st.dayFactors[dayOfWeek(t)];
-        double score = 2 * (Math.sqrt(value + ANSCOMBE) - Math.sqrt(baseline + ANSCOMBE))
-                / Math.max(1.0, st.noiseScale) / (inRun(st) ? st.runBurstinessFactor : burstinessFactor(st));
+        double score = 2 * (root(value) - root(baseline))
+                / noiseFloor(st) / (inRun(st) ? st.runBurstinessFactor : burstinessFactor(st));
         return step(st, value, score, baseline, st.open ? Transition.UPDATE : Transition.NONE, -1);
     }
 
@@ -409,6 +501,7 @@ public final class SpikeDetector implements Serializable {
         dayRate = bucketMillis >= WEEK ? 0 : rate(bucketMillis, settings.weeklyHalfLife().toMillis() / 7.0);
         noiseRate = rate(bucketMillis, settings.noiseHalfLife().toMillis());
         burstinessRate = rate(bucketMillis, settings.burstinessHalfLife().toMillis());
+        recordDecay = 1 - burstinessRate;
         ratesForBucketMillis = bucketMillis;
     }
 

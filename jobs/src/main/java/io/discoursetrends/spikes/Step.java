@@ -26,6 +26,8 @@ package io.discoursetrends.spikes;
  * @param endedAtMillis with {@link Transition#CLOSE}: the start of the first bucket back near the baseline;
  *     otherwise -1
  * @param severity from the peak ratio
+ * @param drop the key fell below its baseline, abruptly or for long, at this bucket (reported once per fall, not
+ *     alerted on by the job: a drop is its own kind, which {@code detect} reports in a column of its own)
  */
 public record Step(
         double value,
@@ -41,7 +43,14 @@ public record Step(
         double peakScore,
         double peakRatio,
         long endedAtMillis,
-        Severity severity) {
+        Severity severity,
+        boolean drop) {
+
+    /** This step, reporting a drop. */
+    Step withDrop() {
+        return new Step(value, score, evidence, baseline, ratio, transition, startedAtMillis, baselineAtStart, peak,
+                peakAtMillis, peakScore, peakRatio, endedAtMillis, severity, true);
+    }
 
     /** A spike opened at this bucket. */
     public boolean opened() {

@@ -59,13 +59,13 @@ class DetectCommandTest {
         SpikeDetector detector = new SpikeDetector(DetectorSettings.DEFAULTS);
         DetectorState state = new DetectorState();
         List<String> out = new ArrayList<>();
-        out.add("timestamp,value,score,spike");
+        out.add("timestamp,value,score,spike,drop");
         for (String[] r : rows) {
             long t = LocalDateTime.parse(r[0], TS).toInstant(ZoneOffset.UTC).toEpochMilli();
             Step s = detector.update(state, t, FIVE_MINUTES, Double.parseDouble(r[1]), -1);
             StringBuilder score = new StringBuilder();
             DetectCommand.appendFixed(score, s.score()); // checked on its own below
-            out.add(r[0] + "," + r[1] + "," + score + "," + (s.opened() ? 1 : 0));
+            out.add(r[0] + "," + r[1] + "," + score + "," + (s.opened() ? 1 : 0) + "," + (s.drop() ? 1 : 0));
         }
         return out;
     }
@@ -81,7 +81,7 @@ class DetectCommandTest {
         assertThat(r.errLines()).containsExactly("detect: 576 rows, 5-minute buckets (inferred), 1 spike");
         List<String> lines = Files.readAllLines(out);
         assertThat(lines).isEqualTo(expected(rows));
-        assertThat(lines.stream().filter(l -> l.endsWith(",1"))).singleElement().asString()
+        assertThat(lines.stream().filter(l -> l.endsWith(",1,0"))).singleElement().asString()
                 .startsWith(rows.get(500)[0] + ",300,");
         assertThat(Files.list(tmp)).hasSize(2); // no temporary file left behind
     }
@@ -118,7 +118,7 @@ class DetectCommandTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.outLines()).hasSize(6);
         assertThat(r.errLines()).containsExactly("detect: 5 rows, 5-minute buckets (inferred), 0 spikes; 2 rows are"
-                + " not a whole number of buckets after the previous one");
+                + " not a whole number of buckets after the previous one; gaps taken as unknown");
     }
 
     @Test
@@ -126,10 +126,65 @@ class DetectCommandTest {
         Path in = Files.writeString(tmp.resolve("one.csv"), "timestamp,value\r\n2015-03-02 00:00:00,4\r\n");
         Run r = MainTest.run("detect", "--input", in.toString(), "--bucket", "PT1H");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.outLines()).containsExactly("timestamp,value,score,spike", "2015-03-02 00:00:00,4,0.0000,0");
+        assertThat(r.outLines())
+                .containsExactly("timestamp,value,score,spike,drop", "2015-03-02 00:00:00,4,0.0000,0,0");
         assertThat(r.errLines()).containsExactly("detect: 1 rows, 1-hour buckets, 0 spikes");
         assertThat(MainTest.run("detect", "--input", in.toString(), "--bucket", "PT0S").err())
                 .isEqualTo("discourse-trends: --bucket must be a positive duration of at least 1 ms, got PT0S\n");
+    }
+
+    @Test
+    void sortsRowsOutOfOrderAndMergesRepeatedTimestampsIntoOneBucket() throws IOException {
+        List<String[]> rows = series();
+        List<String[]> shuffled = new ArrayList<>(rows);
+        java.util.Collections.swap(shuffled, 10, 20);
+        shuffled.add(30, new String[] {rows.get(30)[0], rows.get(30)[1]}); // the same row twice: one bucket
+        Path in = write("in.csv", shuffled);
+        Run r = MainTest.run("detect", "--input", in.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.outLines()).isEqualTo(expected(rows));
+        assertThat(r.errLines()).containsExactly("detect: 577 rows (576 buckets after merging 1 repeated timestamps),"
+                + " 5-minute buckets (inferred), 1 spike; 2 rows out of order, sorted");
+
+        // Two different values at one time: their mean, or with --merge sum their sum.
+        Path two = Files.writeString(tmp.resolve("two.csv"),
+                "timestamp,value\n2015-03-02 00:05:00,3\n2015-03-02 00:00:00,1\n2015-03-02 00:05:00,2\n");
+        assertThat(MainTest.run("detect", "--input", two.toString()).outLines()).extracting(l -> l.split(",")[1])
+                .containsExactly("value", "1", "2.5");
+        assertThat(MainTest.run("detect", "--input", two.toString(), "--merge", "SUM").outLines())
+                .extracting(l -> l.split(",")[1]).containsExactly("value", "1", "5");
+    }
+
+    @Test
+    void takesNegativeAndFractionalValuesAsAMeasurementWhoseGapsAreUnknown() throws IOException {
+        StringBuilder sb = new StringBuilder("timestamp,value\n");
+        Random r = new Random(7);
+        SpikeDetector detector = new SpikeDetector(DetectorSettings.DEFAULTS);
+        DetectorState state = new DetectorState();
+        List<String> expected = new ArrayList<>();
+        expected.add("timestamp,value,score,spike,drop");
+        for (int i = 0; i < 400; i++) {
+            if (i % 50 == 7) {
+                continue; // a gap: not measured, so not zero
+            }
+            double v = i == 300 ? 9.5 : -1 + r.nextGaussian() * 0.1;
+            v = Math.round(v * 1000) / 1000.0;
+            LocalDateTime t = START.plusMinutes(5L * i);
+            String text = v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v); // as detect writes it
+            sb.append(t.format(TS)).append(',').append(text).append('\n');
+            Step s = detector.update(state, t.toInstant(ZoneOffset.UTC).toEpochMilli(), FIVE_MINUTES, v, -1, false);
+            StringBuilder score = new StringBuilder();
+            DetectCommand.appendFixed(score, s.score());
+            expected.add(t.format(TS) + "," + text + "," + score + "," + (s.opened() ? 1 : 0) + ","
+                    + (s.drop() ? 1 : 0));
+        }
+        Path in = Files.writeString(tmp.resolve("m.csv"), sb.toString());
+        Run run = MainTest.run("detect", "--input", in.toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.outLines()).isEqualTo(expected);
+        assertThat(run.outLines().get(301 - 6)).endsWith(",1,0"); // the jump to 9.5 opens a spike
+        assertThat(run.errLines()).containsExactly("detect: 392 rows, 5-minute buckets (inferred), 1 spike;"
+                + " a measurement (fractional or negative values); gaps taken as unknown");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -148,17 +203,10 @@ class DetectCommandTest {
                 + " (Invalid date 'FEBRUARY 30')",
         "not a number|timestamp,value\\n2015-03-02 00:00:00,1\\n2015-03-02 00:05:00,12a"
                 + "|{in}:3: value '12a' is not a number",
-        "negative|timestamp,value\\n2015-03-02 00:00:00,-3|{in}:2: value '-3' is not a finite number >= 0",
-        "NaN|timestamp,value\\n2015-03-02 00:00:00,NaN|{in}:2: value 'NaN' is not a finite number >= 0",
+        "NaN|timestamp,value\\n2015-03-02 00:00:00,NaN|{in}:2: value 'NaN' is not a finite number",
         "missing value|timestamp,value\\n2015-03-02 00:00:00,|{in}:2: value '' is not a number",
         "three fields|timestamp,value\\n2015-03-02 00:00:00,1,2"
-                + "|{in}:2: expected 2 fields 'timestamp,value', found '2015-03-02 00:00:00,1,2'",
-        "not increasing|timestamp,value\\n2015-03-02 00:05:00,1\\n2015-03-02 00:05:00,2"
-                + "|{in}:3: timestamp 2015-03-02 00:05:00 is not after the previous row's (2015-03-02 00:05:00):"
-                + " rows must be in increasing time order, one per bucket",
-        "going back|timestamp,value\\n2015-03-02 00:05:00,1\\n2015-03-02 00:10:00,2\\n2015-03-01 00:00:00,2"
-                + "|{in}:4: timestamp 2015-03-01 00:00:00 is not after the previous row's (2015-03-02 00:10:00):"
-                + " rows must be in increasing time order, one per bucket"
+                + "|{in}:2: expected 2 fields 'timestamp,value', found '2015-03-02 00:00:00,1,2'"
     })
     void refusesAMalformedFileSayingWhatAndWhereWithExitTwo(String name, String content, String message)
             throws IOException {

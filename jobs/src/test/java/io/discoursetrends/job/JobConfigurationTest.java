@@ -3,6 +3,7 @@ package io.discoursetrends.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.discoursetrends.spikes.DetectorSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +62,25 @@ class JobConfigurationTest {
         assertThatThrownBy(() -> JobConfiguration.load(null, Map.of("watermark.idleness", "soon")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("option watermark.idleness has an invalid value 'soon'");
+    }
+
+    @Test
+    void shouldBuildTheDetectorSettingsFromOptionsAndNameTheOneOutOfRange() {
+        Configuration c = JobConfiguration.load(null, Map.of("spikes.detector.burst-threshold", "7.5",
+                "spikes.detector.cooldown", "2 h"));
+        DetectorSettings d = JobOptions.detectorSettings(c);
+        assertThat(d.burstThreshold()).isEqualTo(7.5);
+        assertThat(d.cooldown()).isEqualTo(Duration.ofHours(2));
+        assertThat(d.withTuned(DetectorSettings.DEFAULTS.burstThreshold()).withCooldown(DetectorSettings.DEFAULTS
+                .cooldown())).isEqualTo(DetectorSettings.DEFAULTS);
+        assertThat(JobOptions.detectorSettings(JobConfiguration.load(null, Map.of())))
+                .isEqualTo(DetectorSettings.DEFAULTS);
+        assertThatThrownBy(() -> JobConfiguration.load(null, Map.of("spikes.detector.min-ratio", "0.5")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("option spikes.detector.min-ratio: minRatio must be a finite number >= 1, got 0.5");
+        assertThatThrownBy(() -> JobConfiguration.load(null, Map.of("spikes.detector.burst-treshold", "7")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown option 'spikes.detector.burst-treshold'");
     }
 
     @Test

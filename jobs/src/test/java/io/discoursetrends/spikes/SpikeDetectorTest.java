@@ -334,15 +334,95 @@ class SpikeDetectorTest {
     }
 
     @Test
+    void shouldJudgeAMeasurementByItsOwnScatterWithoutPoissonsFloor() {
+        Random random = new Random(11);
+        DetectorState state = new DetectorState();
+        List<Step> quiet = new ArrayList<>();
+        long t = T0;
+        // A load around 0.5 that wanders by 0.01 for two days, and dips below zero once (an offset sensor).
+        for (; t < T0 + 2 * DAY; t += 5 * MINUTE) {
+            double v = t == T0 + DAY ? -0.2 : 0.5 + random.nextGaussian() * 0.01;
+            quiet.add(detector.update(state, t, 5 * MINUTE, v, -1, false));
+        }
+        assertThat(state.measure).isTrue();
+        assertThat(opened(quiet)).isEmpty(); // the dip is a drop (below), not a spike
+        // 0.6 is far out in its own noise units: a spike, though on Poisson's scale it would be nothing, and with no
+        // minimum volume (a load has none).
+        Step jump = detector.update(state, t, 5 * MINUTE, 0.6, -1, false);
+        assertThat(jump.transition()).isEqualTo(Transition.OPEN);
+        assertThat(jump.score()).isGreaterThan(DetectorSettings.DEFAULTS.burstSlack());
+
+        // A count key at 0 or 1 posts a bucket: 2 posts is nothing (Poisson's floor), and the key stays a count.
+        DetectorState counts = new DetectorState();
+        for (long u = T0; u < T0 + 2 * DAY; u += 5 * MINUTE) {
+            detector.update(counts, u, 5 * MINUTE, random.nextInt(2), -1);
+        }
+        assertThat(counts.measure).isFalse();
+        assertThat(detector.update(counts, T0 + 2 * DAY, 5 * MINUTE, 2, -1).opened()).isFalse();
+    }
+
+    @Test
+    void shouldReportADropOnceWhenAKeyFallsSilentAndNeverOpenASpikeForIt() {
+        Random random = new Random(12);
+        DetectorState state = new DetectorState();
+        assertThat(feed(state, T0, T0 + 2 * DAY, random, t -> 200)).noneMatch(Step::drop);
+        long t = T0 + 2 * DAY;
+        List<Step> silent = feed(state, t, t + 6 * HOUR, random, x -> 0);
+        assertThat(silent).noneMatch(Step::spikeOpen);
+        List<Step> drops = silent.stream().filter(Step::drop).toList();
+        // Zero against 200 is a 25-noise-unit fall: reported at the first silent minute, and once only (the next
+        // could come after baselineHalfLife, 12 h, when the baseline has followed the silence halfway).
+        assertThat(drops).hasSize(1);
+        assertThat(silent.get(0).drop()).isTrue();
+    }
+
+    @Test
+    void shouldTakeAnUnknownGapAsTheNextBucketAndAZeroGapAsZeros() {
+        Random random = new Random(13);
+        DetectorState unknown = warmKey(random);
+        DetectorState zeros = unknown.copy();
+        long t = T0 + 2 * DAY + 6 * HOUR; // six hours after the last bucket
+        Step afterUnknown = detector.update(unknown, t, MINUTE, 20, -1, false);
+        Step afterZeros = detector.update(zeros, t, MINUTE, 20, -1, true);
+        assertThat(afterUnknown.baseline()).isBetween(17.0, 23.0); // nothing was replayed
+        assertThat(afterZeros.baseline()).isLessThan(15.0);         // six hours of zeros: half a half-life down
+        assertThat(unknown.bucketsSeen).isEqualTo(2 * 24 * 60 + 1);
+        assertThat(zeros.bucketsSeen).isEqualTo(2 * 24 * 60 + 6 * 60 + 1); // 360 zeros replayed, then this one
+    }
+
+    @Test
+    void shouldOpenOnAMeasurementThatBeatsItsOwnRecordOnceItHasHadADay() {
+        Random random = new Random(14);
+        DetectorState state = new DetectorState();
+        long t = T0;
+        // A spiky measurement: idle near 0.05, and every two hours a spike to 2 (its routine, ~25 noise units up).
+        List<Step> routine = new ArrayList<>();
+        for (int i = 0; t < T0 + 3 * DAY; t += 5 * MINUTE, i++) {
+            double v = i % 24 == 0 ? 2.0 + random.nextGaussian() * 0.05 : 0.05 + Math.abs(random.nextGaussian()) * 0.01;
+            routine.add(detector.update(state, t, 5 * MINUTE, v, -1, false));
+        }
+        // After its first day the routine spikes seldom open: only one that happens to beat every earlier one (an
+        // iid series breaks its record about ln n times), while the burstiness has learned them.
+        assertThat(opened(routine.subList(24 * 12, routine.size()))).hasSizeLessThanOrEqualTo(2);
+        assertThat(state.recordScore).isGreaterThan(DetectorSettings.DEFAULTS.burstSlack());
+        // A spike to 20, ten times the routine one, beats the record: it opens at once.
+        double record = state.recordScore;
+        Step big = detector.update(state, t, 5 * MINUTE, 20, -1, false);
+        assertThat(big.score()).isGreaterThan(record);
+        assertThat(big.transition()).isEqualTo(Transition.OPEN);
+    }
+
+    @Test
     void shouldRefuseInvalidInputAndSettingsWithClearMessages() {
         DetectorState state = new DetectorState();
         assertThatThrownBy(() -> detector.update(state, T0, 0, 1, -1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("bucketMillis must be > 0, got 0");
-        assertThatThrownBy(() -> detector.update(state, T0, MINUTE, -1, -1))
+        assertThatThrownBy(() -> detector.update(state, T0, MINUTE, Double.POSITIVE_INFINITY, -1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("value must be a finite number >= 0, got -1.0");
+                .hasMessage("value must be a finite number, got Infinity");
         assertThatThrownBy(() -> detector.update(state, T0, MINUTE, Double.NaN, -1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got NaN");
+        assertThat(state.bucketsSeen).isZero();
         DetectorSettings d = DetectorSettings.DEFAULTS;
         assertThatThrownBy(() -> new DetectorSettings(Duration.ZERO, d.dailyHalfLife(), d.weeklyHalfLife(),
                 d.noiseHalfLife(), d.burstinessHalfLife(), d.warmupBuckets(), d.burstSlack(), d.burstThreshold(),
