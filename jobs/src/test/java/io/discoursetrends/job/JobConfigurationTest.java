@@ -80,7 +80,8 @@ class JobConfigurationTest {
                 .hasMessage("option spikes.detector.min-ratio: minRatio must be a finite number >= 1, got 0.5");
         assertThatThrownBy(() -> JobConfiguration.load(null, Map.of("spikes.detector.burst-treshold", "7")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("unknown option 'spikes.detector.burst-treshold'");
+                .hasMessageStartingWith("unknown setting 'spikes.detector.burst-treshold': did you mean "
+                        + "'spikes.detector.burst-threshold'?");
     }
 
     @Test
