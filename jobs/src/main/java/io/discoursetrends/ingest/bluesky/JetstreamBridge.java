@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.discoursetrends.ingest.Backoff;
 import io.discoursetrends.ingest.Bridge;
 import io.discoursetrends.ingest.BridgeContext;
+import io.discoursetrends.ingest.CursorJson;
 import io.discoursetrends.ingest.Hashes;
 import io.discoursetrends.ingest.RecordKeys;
 import io.discoursetrends.ingest.RetryAfter;
 import io.discoursetrends.model.Platform;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -92,15 +92,10 @@ public final class JetstreamBridge implements Bridge {
         if (cursor == null) {
             return;
         }
-        try {
-            State s = mapper.readValue(cursor, State.class);
-            maxTimeUs = s.timeUs();
-            for (int i = 0; i < s.times().length; i++) {
-                remember(new Sent(s.times()[i], s.identities()[i]));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("the saved Jetstream cursor cannot be read (" + e.getMessage()
-                    + "); start under a new --bridge-id to begin afresh");
+        State s = CursorJson.read(cursor, State.class, "Jetstream");
+        maxTimeUs = s.timeUs();
+        for (int i = 0; i < s.times().length; i++) {
+            remember(new Sent(s.times()[i], s.identities()[i]));
         }
     }
 
@@ -113,11 +108,7 @@ public final class JetstreamBridge implements Bridge {
             times[i] = s.timeUs();
             ids[i++] = s.identity();
         }
-        try {
-            return mapper.writeValueAsBytes(new State(maxTimeUs, times, ids));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CursorJson.write(new State(maxTimeUs, times, ids));
     }
 
     @Override

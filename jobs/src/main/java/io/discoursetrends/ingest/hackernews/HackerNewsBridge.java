@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.discoursetrends.ingest.Bridge;
 import io.discoursetrends.ingest.BridgeContext;
+import io.discoursetrends.ingest.CursorJson;
 import io.discoursetrends.ingest.Hashes;
 import io.discoursetrends.ingest.HttpJson;
 import io.discoursetrends.ingest.RecordKeys;
 import io.discoursetrends.model.Platform;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -78,15 +78,10 @@ public final class HackerNewsBridge implements Bridge {
         if (cursor == null) {
             return;
         }
-        try {
-            State s = mapper.readValue(cursor, State.class);
-            nextId = s.nextId();
-            for (int i = 0; i < s.ids().length; i++) {
-                sentVersions.put(s.ids()[i], s.versions()[i]);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("the saved Hacker News cursor cannot be read (" + e.getMessage()
-                    + "); start under a new --bridge-id to begin afresh");
+        State s = CursorJson.read(cursor, State.class, "Hacker News");
+        nextId = s.nextId();
+        for (int i = 0; i < s.ids().length; i++) {
+            sentVersions.put(s.ids()[i], s.versions()[i]);
         }
     }
 
@@ -99,11 +94,7 @@ public final class HackerNewsBridge implements Bridge {
             ids[i] = e.getKey();
             versions[i++] = e.getValue();
         }
-        try {
-            return mapper.writeValueAsBytes(new State(nextId, ids, versions));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CursorJson.write(new State(nextId, ids, versions));
     }
 
     @Override

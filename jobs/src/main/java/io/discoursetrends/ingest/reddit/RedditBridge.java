@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.discoursetrends.ingest.Bridge;
 import io.discoursetrends.ingest.BridgeContext;
+import io.discoursetrends.ingest.CursorJson;
 import io.discoursetrends.ingest.Hashes;
 import io.discoursetrends.ingest.HttpJson;
 import io.discoursetrends.ingest.RecordKeys;
@@ -96,25 +97,16 @@ public final class RedditBridge implements Bridge {
         if (cursor == null) {
             return;
         }
-        try {
-            State s = mapper.readValue(cursor, State.class);
-            for (int i = 0; i < s.names().length; i++) {
-                sentVersions.put(s.names()[i], s.versions()[i]);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("the saved Reddit cursor cannot be read (" + e.getMessage()
-                    + "); start under a new --bridge-id to begin afresh");
+        State s = CursorJson.read(cursor, State.class, "Reddit");
+        for (int i = 0; i < s.names().length; i++) {
+            sentVersions.put(s.names()[i], s.versions()[i]);
         }
     }
 
     @Override
     public byte[] cursor() {
-        try {
-            return mapper.writeValueAsBytes(new State(sentVersions.keySet().toArray(new String[0]),
-                    sentVersions.values().stream().mapToLong(Long::longValue).toArray()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CursorJson.write(new State(sentVersions.keySet().toArray(new String[0]),
+                sentVersions.values().stream().mapToLong(Long::longValue).toArray()));
     }
 
     @Override
