@@ -2,6 +2,7 @@ package io.discoursetrends.ingest;
 
 import io.discoursetrends.ingest.bluesky.JetstreamCommand;
 import io.discoursetrends.ingest.hackernews.HackerNewsCommand;
+import io.discoursetrends.ingest.mastodon.MastodonCommand;
 import io.discoursetrends.ingest.reddit.RedditCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Spec;
             JetstreamCommand.class,
             RedditCommand.class,
             HackerNewsCommand.class,
+            MastodonCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class BridgeCommand implements Callable<Integer> {

@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  * (counted as rate-limited), a 5xx or a network error waits a capped, jittered, growing delay (counted as a
  * reconnect), and both try again until the bridge stops; 401 and 403 fail with what to fix, since waiting does
  * not mend a credential. Every other status is the caller's to judge (a 404 is an answer for an item API).
+ * The {@code X-RateLimit-*} headers of every answer feed a {@link RateLimitBudget}: once it is used up, the next
+ * request waits for its reset (and a 429 waits for the later of Retry-After and the reset).
  */
 public final class HttpJson {
 
@@ -30,6 +32,7 @@ public final class HttpJson {
     private final Backoff backoff;
     private final Duration requestTimeout;
     private final String userAgent;
+    private final RateLimitBudget budget = new RateLimitBudget();
     private Consumer<HttpResponse<byte[]>> responseListener = r -> {};
 
     public HttpJson(BridgeContext context, Backoff backoff, Duration requestTimeout, String userAgent) {
@@ -41,10 +44,15 @@ public final class HttpJson {
         this.userAgent = userAgent;
     }
 
-    /** Sees every response (after it arrived, before it is judged): for rate-limit headers. */
+    /** Sees every response (after it arrived, before it is judged). */
     public HttpJson onResponse(Consumer<HttpResponse<byte[]>> listener) {
         this.responseListener = listener;
         return this;
+    }
+
+    /** The budget the answers' rate-limit headers state; a bridge's other connections may feed it too. */
+    public RateLimitBudget budget() {
+        return budget;
     }
 
     public HttpResponse<byte[]> get(URI uri, Map<String, String> headers) throws InterruptedException, Stopping {
@@ -62,7 +70,7 @@ public final class HttpJson {
         headers.forEach(builder::header);
         HttpRequest request = builder.build();
         while (true) {
-            if (context.stopping()) {
+            if (!budget.await(context, uri.getHost())) {
                 throw new Stopping();
             }
             HttpResponse<byte[]> response;
@@ -74,14 +82,21 @@ public final class HttpJson {
                 pause(backoff.next(), "GET " + path(uri) + " failed (" + e + ")");
                 continue;
             }
+            Instant now = Instant.now();
+            budget.read(response.headers().firstValue(RateLimitBudget.REMAINING).orElse(null),
+                    response.headers().firstValue(RateLimitBudget.RESET).orElse(null), now);
             responseListener.accept(response);
             int status = response.statusCode();
             if (status == 429) {
                 context.metrics().rateLimited.incrementAndGet();
-                Duration asked = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null),
-                        Instant.now());
-                pause(backoff.next(asked), path(uri) + " answered 429 (rate limited"
-                        + (asked == null ? ")" : ", Retry-After " + asked.toSeconds() + " s)"));
+                Duration asked = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), now);
+                String why = asked == null ? "" : ", Retry-After " + asked.toSeconds() + " s";
+                Duration reset = budget.remaining();
+                if (!reset.isZero() && (asked == null || reset.compareTo(asked) > 0)) {
+                    asked = reset;
+                    why = ", " + RateLimitBudget.RESET + " in " + reset.toSeconds() + " s";
+                }
+                pause(backoff.next(asked), path(uri) + " answered 429 (rate limited" + why + ")");
                 continue;
             }
             if (status >= 500) {

@@ -8,6 +8,7 @@ import io.discoursetrends.ingest.CursorJson;
 import io.discoursetrends.ingest.Hashes;
 import io.discoursetrends.ingest.HttpJson;
 import io.discoursetrends.ingest.RecordKeys;
+import io.discoursetrends.ingest.SentVersions;
 import io.discoursetrends.model.Platform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,9 +17,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +29,9 @@ import java.util.Map;
  * by the post it concerns, stamped with the time it was fetched.
  *
  * <p>OAuth: an application-only token (client credentials grant) from the client id and secret, renewed a minute
- * before it expires. Rate limits: after every answer the {@code X-Ratelimit-Remaining/Reset/Used} headers are
- * read; when the remaining budget is below one request, the bridge waits for the reset.
+ * before it expires. Rate limits: after every answer the {@code X-Ratelimit-Remaining/Reset} headers are read
+ * ({@link io.discoursetrends.ingest.RateLimitBudget}); when fewer than one request remains, the bridge waits for
+ * the reset.
  *
  * <p>Cursor: for the 100,000 things sent last, a hash of what counts (score, comment count, edited, removed): a
  * thing is sent again only when that changed, so neither a restart nor a re-listing repeats a record. A child
@@ -59,17 +59,10 @@ public final class RedditBridge implements Bridge {
     private final HttpJsonFactory http;
     private final ObjectMapper mapper = new ObjectMapper();
     private final RecordKeys keys = new RecordKeys(Platform.REDDIT);
-    private final LinkedHashMap<String, Long> sentVersions = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final SentVersions sentVersions = new SentVersions(REMEMBERED);
 
     private String token;
     private long tokenExpiresNanos;
-    private volatile long notBeforeNanos;
-    private volatile BridgeContext context;
 
     public RedditBridge(URI authUrl, URI apiUrl, List<String> subreddits, String clientId, String clientSecret,
             Duration pollInterval, Duration refreshInterval, int maxTracked, HttpJsonFactory http) {
@@ -98,15 +91,12 @@ public final class RedditBridge implements Bridge {
             return;
         }
         State s = CursorJson.read(cursor, State.class, "Reddit");
-        for (int i = 0; i < s.names().length; i++) {
-            sentVersions.put(s.names()[i], s.versions()[i]);
-        }
+        sentVersions.restore(s.names(), s.versions());
     }
 
     @Override
     public byte[] cursor() {
-        return CursorJson.write(new State(sentVersions.keySet().toArray(new String[0]),
-                sentVersions.values().stream().mapToLong(Long::longValue).toArray()));
+        return CursorJson.write(new State(sentVersions.names(), sentVersions.versions()));
     }
 
     @Override
@@ -116,8 +106,7 @@ public final class RedditBridge implements Bridge {
 
     @Override
     public void run(BridgeContext ctx) throws InterruptedException {
-        this.context = ctx;
-        HttpJson client = http.create(ctx).onResponse(this::readRateLimit);
+        HttpJson client = http.create(ctx);
         String path = "r/" + String.join("+", subreddits);
         long lastRefresh = System.nanoTime();
         try {
@@ -131,8 +120,7 @@ public final class RedditBridge implements Bridge {
                 }
                 if (System.nanoTime() - lastRefresh >= refreshInterval.toNanos()) {
                     lastRefresh = System.nanoTime();
-                    List<String> tracked = new ArrayList<>(sentVersions.keySet());
-                    tracked = tracked.subList(Math.max(0, tracked.size() - maxTracked), tracked.size()).stream()
+                    List<String> tracked = sentVersions.last(maxTracked).stream()
                             .filter(n -> n.startsWith("t1_") || n.startsWith("t3_")).toList();
                     for (int i = 0; i < tracked.size() && !ctx.stopping(); i += 100) {
                         String ids = String.join(",", tracked.subList(i, Math.min(tracked.size(), i + 100)));
@@ -163,8 +151,7 @@ public final class RedditBridge implements Bridge {
         String name = d.path("name").isTextual() ? d.path("name").asText() : "?" + Hashes.fnv1a64(bytes);
         long version = Hashes.fnv1a64(d.path("score").asText() + '|' + d.path("num_comments").asText() + '|'
                 + d.path("edited").asText() + '|' + d.path("removed_by_category").asText());
-        Long last = sentVersions.get(name);
-        if (last != null && last == version) {
+        if (sentVersions.isSent(name, version)) {
             ctx.metrics().duplicates.incrementAndGet();
             return;
         }
@@ -173,12 +160,10 @@ public final class RedditBridge implements Bridge {
             ctx.metrics().malformed.incrementAndGet();
         }
         ctx.send(keyed.key(), bytes, null);
-        sentVersions.remove(name);
-        sentVersions.put(name, version);
+        sentVersions.sent(name, version);
     }
 
     private JsonNode get(HttpJson client, String pathAndQuery) throws InterruptedException, HttpJson.Stopping {
-        waitForBudget();
         HttpResponse<byte[]> r = client.get(apiUrl.resolve(pathAndQuery),
                 Map.of("Authorization", "bearer " + token(client)));
         if (r.statusCode() != 200) {
@@ -214,35 +199,5 @@ public final class RedditBridge implements Bridge {
             tokenExpiresNanos = System.nanoTime() + Duration.ofSeconds(Math.max(0, seconds - 60)).toNanos();
         }
         return token;
-    }
-
-    /** X-Ratelimit-Remaining below one request: no request before X-Ratelimit-Reset seconds have passed. */
-    private void readRateLimit(HttpResponse<byte[]> r) {
-        var h = r.headers();
-        String remaining = h.firstValue("X-Ratelimit-Remaining").orElse(null);
-        String reset = h.firstValue("X-Ratelimit-Reset").orElse(null);
-        if (remaining == null || reset == null) {
-            return;
-        }
-        try {
-            if (Double.parseDouble(remaining) < 1) {
-                notBeforeNanos = System.nanoTime() + Duration.ofMillis((long) (Double.parseDouble(reset) * 1000))
-                        .toNanos();
-            }
-        } catch (NumberFormatException unreadable) {
-            // an unreadable header is ignored; a 429 would still be honoured
-        }
-    }
-
-    private void waitForBudget() throws InterruptedException, HttpJson.Stopping {
-        long wait = notBeforeNanos - System.nanoTime();
-        if (wait > 0) {
-            context.metrics().rateLimited.incrementAndGet();
-            context.log("reddit: rate-limit budget used up (X-Ratelimit-Remaining < 1); waiting "
-                    + Duration.ofNanos(wait).toMillis() + " ms for the reset");
-            if (!context.sleep(Duration.ofNanos(wait))) {
-                throw new HttpJson.Stopping();
-            }
-        }
     }
 }
