@@ -3,9 +3,11 @@ package io.discoursetrends.ingest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A bridge run as its own JVM ({@code discourse-trends bridge ...} on the test classpath), so a test can kill it
@@ -45,6 +47,18 @@ public final class BridgeProcess implements AutoCloseable {
             process.destroyForcibly();
         }
         return process.waitFor();
+    }
+
+    /** Waits up to 40 s for {@code condition}; fails with the bridge's log if it is not met or the bridge exits. */
+    public void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline || !alive()) {
+                throw new AssertionError("condition not met (bridge " + (alive() ? "running" : "exited")
+                        + "); its log:\n" + log());
+            }
+            Thread.sleep(200);
+        }
     }
 
     public boolean alive() {

@@ -73,4 +73,36 @@ class IngestCommonTest {
         assertThat(s.contains(1)).isFalse();
         assertThat(s.toArray()).containsExactly(2, 3);
     }
+
+    @Test
+    void aRateLimitResetIsReadAsSecondsOrAsAnInstant() {
+        Instant now = Instant.parse("2026-12-07T06:00:00Z");
+        assertThat(RateLimitBudget.untilReset("1.5", now)).isEqualTo(Duration.ofMillis(1500));
+        assertThat(RateLimitBudget.untilReset("2026-12-07T06:05:00.000Z", now)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(RateLimitBudget.untilReset("2026-12-07T05:00:00Z", now)).isEqualTo(Duration.ZERO);
+        assertThat(RateLimitBudget.untilReset("soon", now)).isNull();
+        RateLimitBudget b = new RateLimitBudget();
+        b.read("3", "300", now);
+        assertThat(b.remaining()).as("budget left: no wait").isZero();
+        b.read("0", "300", now);
+        assertThat(b.remaining()).isBetween(Duration.ofSeconds(299), Duration.ofSeconds(300));
+    }
+
+    @Test
+    void sentVersionsSendAThingAgainOnlyWhenItChanged() {
+        SentVersions v = new SentVersions(2);
+        v.sent("a", 1);
+        v.sent("b", 1);
+        assertThat(v.isSent("a", 1)).isTrue();
+        assertThat(v.isSent("a", 2)).isFalse();
+        v.sent("a", 2);
+        assertThat(v.last(2)).containsExactly("b", "a");
+        v.sent("c", 1);
+        assertThat(v.names()).containsExactly("a", "c");
+        SentVersions restored = new SentVersions(2);
+        restored.restore(v.names(), v.versions());
+        assertThat(restored.isSent("a", 2)).isTrue();
+        restored.forget("a");
+        assertThat(restored.last(5)).containsExactly("c");
+    }
 }

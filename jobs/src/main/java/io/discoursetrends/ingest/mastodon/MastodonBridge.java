@@ -384,22 +384,17 @@ public final class MastodonBridge implements Bridge {
         }
         JsonNode idNode = n == null ? null : n.get("id");
         String id = idNode != null && (idNode.isTextual() || idNode.isIntegralNumber()) ? idNode.asText() : null;
-        String name;
-        long version = 0;
-        if (id == null) {
-            name = MALFORMED + Hashes.fnv1a64(status);
-        } else {
-            name = n.path("reblog").isObject() ? REBLOG + id : id;
-            version = Hashes.fnv1a64(n.path("replies_count").asText() + '|' + n.path("reblogs_count").asText() + '|'
-                    + n.path("favourites_count").asText() + '|' + n.path("quotes_count").asText() + '|'
-                    + n.path("edited_at").asText());
-        }
+        RecordKeys.Keyed keyed = keys.key(status);
+        boolean malformed = id == null || keyed.malformed();
+        // A record the job cannot read is remembered by its bytes and never re-fetched; a boost never changes.
+        String name = malformed ? MALFORMED + Hashes.fnv1a64(status) : n.path("reblog").isObject() ? REBLOG + id : id;
+        long version = malformed ? 0 : Hashes.fnv1a64(n.path("replies_count").asText() + '|'
+                + n.path("reblogs_count").asText() + '|' + n.path("favourites_count").asText() + '|'
+                + n.path("quotes_count").asText() + '|' + n.path("edited_at").asText());
         if (sent.isSent(name, version)) {
             context.metrics().duplicates.incrementAndGet();
             return;
         }
-        RecordKeys.Keyed keyed = keys.key(status);
-        boolean malformed = id == null || keyed.malformed();
         if (malformed) {
             context.metrics().malformed.incrementAndGet();
         }
@@ -492,8 +487,8 @@ public final class MastodonBridge implements Bridge {
 
         @Override
         public void onFailure(EventSource source, Throwable t, Response response) {
-            String why = response == null ? String.valueOf(t)
-                    : "HTTP " + response.code() + (t == null ? "" : ": " + t.getMessage());
+            String why = response != null && !response.isSuccessful() ? "HTTP " + response.code()
+                    : String.valueOf(t);
             put(new Event(null, null, false, why, response));
         }
 

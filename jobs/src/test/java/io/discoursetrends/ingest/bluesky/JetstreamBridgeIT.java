@@ -12,14 +12,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.java_websocket.WebSocket;
 import org.java_websocket.framing.CloseFrame;
@@ -150,8 +148,8 @@ class JetstreamBridgeIT {
             List<String> first = new ArrayList<>(common);
             first.addAll(List.of("--commit-interval", "PT30S"));
             try (BridgeProcess bridge = BridgeProcess.start(log, first)) {
-                await(() -> server.connections.get() >= 2 && server.framesSent.get() >= 6 + 11
-                        && committed(kafka).size() == 9, Duration.ofSeconds(40), bridge);
+                bridge.await(() -> server.connections.get() >= 2 && server.framesSent.get() >= 6 + 11
+                        && committed(kafka).size() == 9);
                 Thread.sleep(1500); // let the producer hand the two open records over, and a progress line print
                 bridge.kill();
                 assertThat(bridge.log()).contains("received 17").contains("duplicates 6").contains("malformed 1");
@@ -164,8 +162,7 @@ class JetstreamBridgeIT {
             List<String> second = new ArrayList<>(common);
             second.addAll(List.of("--commit-interval", "PT0.2S"));
             try (BridgeProcess bridge = BridgeProcess.start(log, second)) {
-                await(() -> server.connections.get() >= 3 && committed(kafka).size() >= 11,
-                        Duration.ofSeconds(40), bridge);
+                bridge.await(() -> server.connections.get() >= 3 && committed(kafka).size() >= 11);
                 Thread.sleep(1500); // a duplicate would show by now
                 bridge.stop();
                 assertThat(bridge.log()).contains("resuming from time_us").contains("duplicates 9");
@@ -204,16 +201,5 @@ class JetstreamBridgeIT {
 
     private static List<ConsumerRecord<byte[], byte[]>> committed(LocalKafka kafka) {
         return TopicContents.read(kafka.bootstrapServers(), TOPIC, true);
-    }
-
-    static void await(BooleanSupplier condition, Duration timeout, BridgeProcess bridge) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline || !bridge.alive()) {
-                throw new AssertionError("condition not met (bridge " + (bridge.alive() ? "running" : "exited")
-                        + "); its log:\n" + bridge.log());
-            }
-            Thread.sleep(200);
-        }
     }
 }

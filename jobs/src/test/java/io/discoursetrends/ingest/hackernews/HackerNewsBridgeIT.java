@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -119,7 +118,7 @@ class HackerNewsBridgeIT {
             List<String> first = new ArrayList<>(common);
             first.addAll(List.of("--commit-interval", "PT30S"));
             try (BridgeProcess bridge = BridgeProcess.start(log, first)) {
-                await(() -> committed(kafka).size() == 6 && updatesServed.get() >= 2, bridge);
+                bridge.await(() -> committed(kafka).size() == 6 && updatesServed.get() >= 2);
                 Thread.sleep(1500);
                 bridge.kill();
                 assertThat(bridge.log()).contains("answered 429 (rate limited, Retry-After 1 s)")
@@ -138,7 +137,7 @@ class HackerNewsBridgeIT {
             second.addAll(List.of("--commit-interval", "PT0.2S"));
             int servedBefore = updatesServed.get();
             try (BridgeProcess bridge = BridgeProcess.start(log, second)) {
-                await(() -> committed(kafka).size() >= 8 && updatesServed.get() >= servedBefore + 3, bridge);
+                bridge.await(() -> committed(kafka).size() >= 8 && updatesServed.get() >= servedBefore + 3);
                 bridge.stop();
                 assertThat(bridge.log()).contains("resuming from next item 8867");
             }
@@ -163,16 +162,5 @@ class HackerNewsBridgeIT {
 
     private static List<ConsumerRecord<byte[], byte[]>> committed(LocalKafka kafka) {
         return TopicContents.read(kafka.bootstrapServers(), TOPIC, true);
-    }
-
-    static void await(BooleanSupplier condition, BridgeProcess bridge) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline || !bridge.alive()) {
-                throw new AssertionError("condition not met (bridge " + (bridge.alive() ? "running" : "exited")
-                        + "); its log:\n" + bridge.log());
-            }
-            Thread.sleep(200);
-        }
     }
 }

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -173,7 +172,7 @@ class RedditBridgeIT {
             List<String> first = new ArrayList<>(common);
             first.addAll(List.of("--commit-interval", "PT30S"));
             try (BridgeProcess bridge = BridgeProcess.start(log, first)) {
-                await(() -> committed(kafka).size() == 15 && infoRequests.get() >= 1, bridge);
+                bridge.await(() -> committed(kafka).size() == 15 && infoRequests.get() >= 1);
                 Thread.sleep(1500);
                 bridge.kill();
                 assertThat(bridge.log()).contains("answered 429 (rate limited, Retry-After 1 s)")
@@ -196,8 +195,8 @@ class RedditBridgeIT {
             List<String> second = new ArrayList<>(common);
             second.addAll(List.of("--commit-interval", "PT0.2S"));
             try (BridgeProcess bridge = BridgeProcess.start(log, second)) {
-                await(() -> committed(kafka).size() >= expectedFirst + 1 && infoRequests.get() >= infoBefore + 3,
-                        bridge);
+                bridge.await(() -> committed(kafka).size() >= expectedFirst + 1
+                        && infoRequests.get() >= infoBefore + 3);
                 bridge.stop();
             }
             assertThat(badAuth).isEmpty();
@@ -222,16 +221,5 @@ class RedditBridgeIT {
 
     private static List<ConsumerRecord<byte[], byte[]>> committed(LocalKafka kafka) {
         return TopicContents.read(kafka.bootstrapServers(), TOPIC, true);
-    }
-
-    static void await(BooleanSupplier condition, BridgeProcess bridge) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline || !bridge.alive()) {
-                throw new AssertionError("condition not met (bridge " + (bridge.alive() ? "running" : "exited")
-                        + "); its log:\n" + bridge.log());
-            }
-            Thread.sleep(200);
-        }
     }
 }
