@@ -104,7 +104,7 @@ final class ControlTopicPublisher {
                 return null;
             }
         }
-        quietLoggingWithoutBinding();
+        io.discoursetrends.kafka.KafkaClientLogging.quietWithoutBinding();
         p.common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try {
             p.checkTopic();
@@ -201,26 +201,5 @@ final class ControlTopicPublisher {
             }
         }
         return new Failure("cannot publish" + where + ": " + e.getMessage());
-    }
-
-    /**
-     * The jar carries slf4j-api (the Kafka client logs through it) but no binding: a Flink cluster brings its own
-     * (and loads org.slf4j parent-first, so the jar's copy is never used there), and bin/discourse-trends adds
-     * Flink's log4j. From plain {@code java -jar} there is none, and SLF4J 1.7 says so on standard error in three
-     * lines before falling back to no logging; the command's own messages say what went wrong, so those lines
-     * are only noise. SLF4J picks its binding once, on first use: do that here with standard error muted.
-     */
-    static void quietLoggingWithoutBinding() {
-        if (ControlTopicPublisher.class.getClassLoader().getResource("org/slf4j/impl/StaticLoggerBinder.class")
-                != null) {
-            return; // a binding is there: it may have things to say
-        }
-        java.io.PrintStream err = System.err;
-        System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            org.slf4j.LoggerFactory.getILoggerFactory();
-        } finally {
-            System.setErr(err);
-        }
     }
 }

@@ -17,6 +17,7 @@ public final class BridgeRunner {
 
     public static int run(Bridge bridge, KafkaOutput.Settings settings, Duration progressInterval, PrintWriter err)
             throws InterruptedException {
+        io.discoursetrends.kafka.KafkaClientLogging.quietWithoutBinding();
         BridgeMetrics metrics = new BridgeMetrics(settings.bridgeId());
         metrics.register();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {

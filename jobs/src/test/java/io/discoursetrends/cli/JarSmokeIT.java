@@ -101,6 +101,33 @@ class JarSmokeIT {
     }
 
     @Test
+    void aBridgeShouldLogFromThePlainJarAndStopOnARefusedTokenWithoutPrintingIt(@TempDir Path dir) throws Exception {
+        // An instance that refuses every token on its streaming API, as Mastodon does a revoked one.
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            byte[] b = "{\"error\":\"The access token is invalid\"}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(401, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        server.start();
+        Path token = Files.writeString(dir.resolve("token"), "revoked-t0ken-value\n");
+        try (io.discoursetrends.local.LocalKafka kafka = io.discoursetrends.local.LocalKafka.launch()) {
+            kafka.createTopics(java.util.Map.of("discourse.raw.mastodon", 1));
+            Result r = run("bridge", "mastodon", "--instance", "http://127.0.0.1:" + server.getAddress().getPort(),
+                    "--token-file", token.toString(), "--bootstrap-servers", kafka.bootstrapServers());
+            assertThat(r.exit()).as(r.stderr()).isEqualTo(1);
+            assertThat(r.stderr()).contains("mastodon: Mastodon /api/v1/streaming/public at 127.0.0.1 (with an"
+                    + " access token").contains("refused the access token (HTTP 401 on the streaming API)")
+                    .contains("MASTODON_ACCESS_TOKEN").doesNotContain("revoked-t0ken-value")
+                    .doesNotContain("SLF4J").doesNotContain("Exception");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void esSetupShouldRefuseAUrlWithCredentialsWithoutPrintingThem() throws Exception {
         Result r = run("es-setup", "-Des.urls=http://elastic:s3cr3t-pw@127.0.0.1:9");
         assertThat(r.exit()).isEqualTo(2);

@@ -176,7 +176,7 @@ public final class MastodonBridge implements Bridge {
         return "Mastodon " + streaming.resolve(timeline.stream(tag)).getRawPath()
                 + (tag == null ? "" : " #" + tag) + " at " + streaming.getHost() + " ("
                 + (token == null ? "anonymous" : "with an access token") + "; the last " + maxTracked
-                + " statuses re-fetched from " + instance.getHost() + " every " + refreshInterval.toSeconds() + " s)";
+                + " statuses re-fetched from " + instance.getHost() + " every " + refreshInterval.toMillis() / 1000.0 + " s)";
     }
 
     @Override
