@@ -176,7 +176,8 @@ public final class MastodonBridge implements Bridge {
         return "Mastodon " + streaming.resolve(timeline.stream(tag)).getRawPath()
                 + (tag == null ? "" : " #" + tag) + " at " + streaming.getHost() + " ("
                 + (token == null ? "anonymous" : "with an access token") + "; the last " + maxTracked
-                + " statuses re-fetched from " + instance.getHost() + " every " + refreshInterval.toMillis() / 1000.0 + " s)";
+                + " statuses re-fetched from " + instance.getHost() + " every " + refreshInterval.toMillis() / 1000.0
+                + " s)";
     }
 
     @Override
@@ -272,6 +273,11 @@ public final class MastodonBridge implements Bridge {
             if (asked == null || reset.compareTo(asked) > 0) {
                 asked = reset.isZero() ? asked : reset;
             }
+        } else if (failed != null && failed.isSuccessful()
+                && !String.valueOf(failed.header("Content-Type")).startsWith("text/event-stream")) {
+            throw new IllegalStateException(streaming.getHost() + " answered " + failed.header("Content-Type")
+                    + ", not server-sent events, on " + timeline.stream(tag) + ": check --instance and"
+                    + " --streaming-url (GET /api/v2/instance names the streaming host: configuration.urls.streaming)");
         } else if (code >= 400 && code < 500) {
             throw new IllegalStateException(streaming.getHost() + " answered HTTP " + code + " on "
                     + timeline.stream(tag) + ": check --instance, --streaming-url (GET /api/v2/instance names the"
