@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Requests to a platform's HTTP API with the bridge's error rules: a 429 waits at least what Retry-After says
@@ -33,7 +32,6 @@ public final class HttpJson {
     private final Duration requestTimeout;
     private final String userAgent;
     private final RateLimitBudget budget = new RateLimitBudget();
-    private Consumer<HttpResponse<byte[]>> responseListener = r -> {};
 
     public HttpJson(BridgeContext context, Backoff backoff, Duration requestTimeout, String userAgent) {
         this.client = HttpClient.newBuilder().connectTimeout(requestTimeout)
@@ -42,12 +40,6 @@ public final class HttpJson {
         this.backoff = backoff;
         this.requestTimeout = requestTimeout;
         this.userAgent = userAgent;
-    }
-
-    /** Sees every response (after it arrived, before it is judged). */
-    public HttpJson onResponse(Consumer<HttpResponse<byte[]>> listener) {
-        this.responseListener = listener;
-        return this;
     }
 
     /** The budget the answers' rate-limit headers state; a bridge's other connections may feed it too. */
@@ -85,7 +77,6 @@ public final class HttpJson {
             Instant now = Instant.now();
             budget.read(response.headers().firstValue(RateLimitBudget.REMAINING).orElse(null),
                     response.headers().firstValue(RateLimitBudget.RESET).orElse(null), now);
-            responseListener.accept(response);
             int status = response.statusCode();
             if (status == 429) {
                 context.metrics().rateLimited.incrementAndGet();
