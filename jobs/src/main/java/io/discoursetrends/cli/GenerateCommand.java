@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Generate a realistic stream in each platform's wire format, deterministic for a seed: daily "
-                + "and weekly rhythm, replies, likes and boosts, bots, counter snapshots, duplicates, late events and "
-                + "the demo's scripted bursts and calendar event; with a ground-truth file of what was injected.",
+                + "and weekly rhythm, reply trees, heavy-tailed likes, boosts and counters, bots, counter snapshots, "
+                + "duplicates, late events and the demo's scripted bursts and calendar event; with a ground-truth "
+                + "file of what was injected.",
                 "To files (one JSON Lines file per platform, in observed order, for `replay` and `backfill --files`) "
                 + "or straight onto Kafka (the platform topics, which must exist)."})
 final class GenerateCommand implements Callable<Integer> {
@@ -116,8 +117,10 @@ final class GenerateCommand implements Callable<Integer> {
         Path truth = (out != null ? out : Path.of(".")).resolve("ground-truth.json");
         Files.writeString(truth, stream.groundTruth(injected));
         Files.writeString(truth.resolveSibling("events.yaml"), stream.story().eventsYaml());
-        stdout.printf("ground truth: %s (%d bursts, %d calendar events); calendar for events.file: %s%n", truth,
-                stream.story().bursts().size(), stream.story().events().size(), truth.resolveSibling("events.yaml"));
+        int bursts = stream.story().bursts().size();
+        int events = stream.story().events().size();
+        stdout.printf("ground truth: %s (%d burst%s, %d calendar event%s); calendar for events.file: %s%n", truth,
+                bursts, bursts == 1 ? "" : "s", events, events == 1 ? "" : "s", truth.resolveSibling("events.yaml"));
         return 0;
     }
 }

@@ -21,10 +21,10 @@ import java.util.SplittableRandom;
  * format, deterministic for a seed:
  * <ul>
  *   <li>a background whose volume follows a daily rhythm (busiest mid-afternoon UTC, quietest before dawn, a
- *       third of the peak) and a weekly one (weekends at 70% of weekdays): {@link #intensity}; generated an
- *       hour at a time, each hour's count from the rhythm, with its replies, likes and boosts
- *       ({@link RawStreamGenerator}), Mastodon's bot accounts, and counter snapshots of every post seen again 5
- *       and 15 minutes later ({@link DemoStream#resightings});</li>
+ *       third of the peak) and a weekly one (weekends at 70% of weekdays): {@link #intensity}; one
+ *       {@link RawStreamGenerator} stream over the span, each hour's count from the rhythm, with reply trees and
+ *       heavy-tailed likes, boosts and counters that go on across hours, Mastodon's bot accounts, and counter
+ *       snapshots of every post seen again 5 and 15 minutes later ({@link DemoStream#resightings});</li>
  *   <li>the {@link DemoStory}'s scripted bursts and calendar event (for spans of 90 minutes or more);</li>
  *   <li>duplicates: a share of records delivered again up to two minutes later, as bridges redeliver after a
  *       reconnect;</li>
@@ -86,7 +86,10 @@ public record GeneratedStream(Instant start, Duration span, int postsPerPeakHour
         long streamSeed = (seed & 0xFFFFL) * 100_000L + p.ordinal();
         for (RawStreamGenerator.RawRecord r : RawStreamGenerator.generate(p, perHour, start, Duration.ofHours(1),
                 streamSeed)) {
-            out.add(new KafkaReplayer.Observed(r.value(), null));
+            // A record the job ignores (a follow, an identity event, a private status) has no event time the
+            // normalizer reports: it is observed at its own time, so files and topics keep it where a bridge
+            // would have received it instead of putting all of them first.
+            out.add(new KafkaReplayer.Observed(r.value(), r.expectedIgnored() ? r.eventTime() : null));
             out.addAll(DemoStream.resightings(p, r, random));
         }
         out.addAll(story().records(p));
