@@ -42,6 +42,7 @@ public final class Main implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        ControlTopicPublisher.quietLoggingWithoutBinding(); // plain java -jar: no SLF4J notice (bridges, generate)
         CommandLine cl = commandLine();
         int code = cl.execute(args);
         cl.getOut().flush();
