@@ -95,6 +95,12 @@ class JarSmokeIT {
                 + "1 calendar event)");
 
         try (io.discoursetrends.local.LocalKafka kafka = io.discoursetrends.local.LocalKafka.launch()) {
+            // Brokers usually do not create topics: said at once, instead of a producer waiting on each record.
+            Result missing = run("generate", "--bootstrap-servers", kafka.bootstrapServers(), "--span", "PT1H");
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.stderr()).startsWith("discourse-trends: topics discourse.raw.bluesky, "
+                    + "discourse.raw.hackernews, discourse.raw.mastodon, discourse.raw.reddit do not exist on "
+                    + kafka.bootstrapServers() + ": create the raw topics");
             java.util.Map<String, Integer> topics = new java.util.HashMap<>();
             for (Platform p : Platform.values()) {
                 topics.put("discourse.raw." + p.id(), 2);
