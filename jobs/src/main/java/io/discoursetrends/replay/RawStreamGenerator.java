@@ -32,7 +32,12 @@ import java.util.SplittableRandom;
  * worked out here from what was generated, independently of the normalizers, so tests and the integration
  * test can compare exact counts. Records are in event-time order, spread over {@code [start, start+span)};
  * ids are unique within one call (and, in practice, across seeds). Replies, likes and boosts mostly point at
- * posts generated earlier in the same call, so engagement concentrates on posts the stream contains.
+ * posts generated earlier in the same call, so engagement concentrates on posts the stream contains, and it is
+ * heavy-tailed: most posts get none, a few a large share ({@code Stream#target}, {@code Stream#appeal}). Replies
+ * form trees linked as each platform links them: Bluesky {@code reply.parent} and {@code reply.root} (the
+ * thread's first post) as strong refs with the cids of the records they name, Mastodon {@code in_reply_to_id}
+ * and {@code in_reply_to_account_id} with a mention of the account answered, Reddit {@code parent_id} and
+ * {@code link_id}, Hacker News {@code parent}.
  *
  * <p>{@link #malformed} makes broken records of several kinds with the start of the reason the normalizer
  * must give, for dead-letter tests.
