@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPOutputStream;
 import picocli.CommandLine.Command;
@@ -21,8 +22,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Generate a realistic stream in each platform's wire format, deterministic for a seed: daily "
-                + "and weekly rhythm, replies, likes and boosts, bots, counter snapshots, duplicates, late events and "
-                + "the demo's scripted bursts and calendar event; with a ground-truth file of what was injected.",
+                + "and weekly rhythm, reply trees, heavy-tailed likes, boosts and counters, bots, counter snapshots, "
+                + "duplicates, late events and the demo's scripted bursts and calendar event; with a ground-truth "
+                + "file of what was injected.",
                 "To files (one JSON Lines file per platform, in observed order, for `replay` and `backfill --files`) "
                 + "or straight onto Kafka (the platform topics, which must exist)."})
 final class GenerateCommand implements Callable<Integer> {
@@ -41,6 +43,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "discourse.raw.",
             description = "With --bootstrap-servers: the topics are PREFIX<platform> (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
+
+    @Option(names = "--kafka-properties", paramLabel = "FILE",
+            description = "With --bootstrap-servers: client settings (security.protocol, sasl.*, ssl.*) as a Java "
+                    + "properties file.")
+    Path kafkaProperties;
 
     @Option(names = "--start", paramLabel = "INSTANT", defaultValue = "2026-05-25T00:00:00Z",
             description = "Start of the stream (default: ${DEFAULT-VALUE}, a Monday).")
@@ -68,6 +75,32 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--gzip", description = "Compress the files.")
     boolean gzip;
 
+    /**
+     * A producer to a missing topic waits for it, a minute per record, saying nothing (brokers usually do not
+     * create topics): name what is missing instead, and an unreachable cluster, before generating anything.
+     */
+    private void requireTopics(Properties client, java.util.Collection<String> topics) throws Exception {
+        Properties admin = new Properties();
+        admin.putAll(client);
+        admin.put("bootstrap.servers", bootstrapServers);
+        try (org.apache.kafka.clients.admin.Admin a = org.apache.kafka.clients.admin.Admin.create(admin)) {
+            java.util.Set<String> existing = a.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            List<String> missing = topics.stream().filter(t -> !existing.contains(t)).sorted().toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("topic" + (missing.size() == 1 ? " " : "s ") + String.join(", ",
+                        missing) + (missing.size() == 1 ? " does" : " do") + " not exist on " + bootstrapServers
+                        + ": create the raw topics (with as many partitions as the job reads in parallel, and a "
+                        + "retention that reaches back to --start), or give --topic-prefix");
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 30 s: check "
+                    + "--bootstrap-servers and --kafka-properties");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + ": " + e.getCause().getMessage()
+                    + ". Check --bootstrap-servers and --kafka-properties.");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if ((out == null) == (bootstrapServers == null)) {
@@ -80,7 +113,20 @@ final class GenerateCommand implements Callable<Integer> {
         for (Platform p : Platform.values()) {
             topics.put(p, topicPrefix + p.id());
         }
-        KafkaReplayer replayer = bootstrapServers == null ? null : new KafkaReplayer(bootstrapServers, topics);
+        Properties client = new Properties();
+        if (bootstrapServers != null) {
+            if (kafkaProperties != null) {
+                try (var in = Files.newInputStream(kafkaProperties)) {
+                    client.load(in);
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("cannot read --kafka-properties " + kafkaProperties + ": "
+                            + e.getMessage());
+                }
+            }
+            requireTopics(client, topics.values());
+        }
+        KafkaReplayer replayer = bootstrapServers == null ? null
+                : new KafkaReplayer(bootstrapServers, topics, client);
         try {
             if (out != null) {
                 Files.createDirectories(out);
@@ -116,8 +162,10 @@ final class GenerateCommand implements Callable<Integer> {
         Path truth = (out != null ? out : Path.of(".")).resolve("ground-truth.json");
         Files.writeString(truth, stream.groundTruth(injected));
         Files.writeString(truth.resolveSibling("events.yaml"), stream.story().eventsYaml());
-        stdout.printf("ground truth: %s (%d bursts, %d calendar events); calendar for events.file: %s%n", truth,
-                stream.story().bursts().size(), stream.story().events().size(), truth.resolveSibling("events.yaml"));
+        int bursts = stream.story().bursts().size();
+        int events = stream.story().events().size();
+        stdout.printf("ground truth: %s (%d burst%s, %d calendar event%s); calendar for events.file: %s%n", truth,
+                bursts, bursts == 1 ? "" : "s", events, events == 1 ? "" : "s", truth.resolveSibling("events.yaml"));
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package io.discoursetrends.cli;
 
 import io.discoursetrends.elasticsearch.ElasticsearchConnection;
+import io.discoursetrends.kafka.KafkaClientLogging;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -42,6 +43,8 @@ public final class Main implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        // plain java -jar has no logging binding: no SLF4J notice for the commands that run a Kafka client
+        KafkaClientLogging.quietWithoutBinding();
         CommandLine cl = commandLine();
         int code = cl.execute(args);
         cl.getOut().flush();

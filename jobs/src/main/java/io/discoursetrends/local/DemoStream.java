@@ -44,7 +44,8 @@ public record DemoStream(Instant start, Duration span, int generatedPerPlatform,
 
     /**
      * Mastodon, Reddit and Hacker News report engagement as counters: their bridges poll posts again. Each
-     * generated post is seen twice more, 5 and 15 minutes after it was made, with higher counters.
+     * generated post is seen twice more, 5 and 15 minutes after it was made, its counters grown in proportion to
+     * what they were ({@link CounterSnapshots#grown}), so its engagement stays as heavy-tailed as its counters.
      */
     static List<KafkaReplayer.Observed> resightings(Platform p, RawStreamGenerator.RawRecord r,
             SplittableRandom random) {
@@ -54,7 +55,7 @@ public record DemoStream(Instant start, Duration span, int generatedPerPlatform,
         List<KafkaReplayer.Observed> out = new ArrayList<>(2);
         byte[] snapshot = r.value();
         for (int minutes : new int[] {5, 15}) {
-            snapshot = CounterSnapshots.raised(snapshot, random);
+            snapshot = CounterSnapshots.grown(snapshot, random);
             out.add(new KafkaReplayer.Observed(snapshot, r.eventTime().plus(Duration.ofMinutes(minutes))));
         }
         return out;

@@ -21,10 +21,10 @@ import java.util.SplittableRandom;
  * format, deterministic for a seed:
  * <ul>
  *   <li>a background whose volume follows a daily rhythm (busiest mid-afternoon UTC, quietest before dawn, a
- *       third of the peak) and a weekly one (weekends at 70% of weekdays): {@link #intensity}; generated an
- *       hour at a time, each hour's count from the rhythm, with its replies, likes and boosts
- *       ({@link RawStreamGenerator}), Mastodon's bot accounts, and counter snapshots of every post seen again 5
- *       and 15 minutes later ({@link DemoStream#resightings});</li>
+ *       third of the peak) and a weekly one (weekends at 70% of weekdays): {@link #intensity}; one
+ *       {@link RawStreamGenerator} stream over the span, each hour's count from the rhythm, with reply trees and
+ *       heavy-tailed likes, boosts and counters that go on across hours, Mastodon's bot accounts, and counter
+ *       snapshots of every post seen again 5 and 15 minutes later ({@link DemoStream#resightings});</li>
  *   <li>the {@link DemoStory}'s scripted bursts and calendar event (for spans of 90 minutes or more);</li>
  *   <li>duplicates: a share of records delivered again up to two minutes later, as bridges redeliver after a
  *       reconnect;</li>
@@ -42,7 +42,7 @@ public record GeneratedStream(Instant start, Duration span, int postsPerPeakHour
             throw new IllegalArgumentException("--span must be at least an hour (PT1H), got " + span);
         }
         if (postsPerPeakHour < 1 || postsPerPeakHour > 4_000) {
-            // Above 4,000 an hour the generator's Hacker News ids of neighbouring hours would overlap.
+            // The whole stream is built in memory: a week at 4,000 an hour is about 2.7 million records.
             throw new IllegalArgumentException("--per-hour must be between 1 and 4000");
         }
         if (duplicateShare < 0 || duplicateShare > 0.5 || lateShare < 0 || lateShare > 0.5) {
@@ -76,17 +76,21 @@ public record GeneratedStream(Instant start, Duration span, int postsPerPeakHour
     public Output generate(Platform p) {
         List<KafkaReplayer.Observed> out = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(seed * 31 + p.ordinal());
-        long hours = span.toHours();
-        for (long h = 0; h < hours; h++) {
-            Instant from = start.plus(Duration.ofHours(h));
+        int[] perHour = new int[(int) span.toHours()];
+        for (int h = 0; h < perHour.length; h++) {
             // The hour's middle decides its volume; at least one record an hour keeps every hour present.
-            int n = Math.max(1, (int) Math.round(postsPerPeakHour * intensity(from.plus(Duration.ofMinutes(30)))));
-            long hourSeed = (seed & 0xFFFFL) * 100_000L + h * 4 + p.ordinal();
-            for (RawStreamGenerator.RawRecord r : RawStreamGenerator.generate(p, n, from, Duration.ofHours(1),
-                    hourSeed)) {
-                out.add(new KafkaReplayer.Observed(r.value(), null));
-                out.addAll(DemoStream.resightings(p, r, random));
-            }
+            Instant middle = start.plus(Duration.ofHours(h)).plus(Duration.ofMinutes(30));
+            perHour[h] = Math.max(1, (int) Math.round(postsPerPeakHour * intensity(middle)));
+        }
+        // One stream over all hours, so threads and a popular post's engagement go on across hours.
+        long streamSeed = (seed & 0xFFFFL) * 100_000L + p.ordinal();
+        for (RawStreamGenerator.RawRecord r : RawStreamGenerator.generate(p, perHour, start, Duration.ofHours(1),
+                streamSeed)) {
+            // A record the job ignores (a follow, an identity event, a private status) has no event time the
+            // normalizer reports: it is observed at its own time, so files and topics keep it where a bridge
+            // would have received it instead of putting all of them first.
+            out.add(new KafkaReplayer.Observed(r.value(), r.expectedIgnored() ? r.eventTime() : null));
+            out.addAll(DemoStream.resightings(p, r, random));
         }
         out.addAll(story().records(p));
         int duplicates = 0;

@@ -119,6 +119,8 @@ public final class BurstGenerator {
     /** Posts only, about nothing the generator would pick a topic for: their text is replaced anyway. */
     private static final RawStreamGenerator.Mix POSTS_ONLY = new RawStreamGenerator.Mix(1, 0, 0, 0, 0, 0, 0);
     private static final Duration LEAD = Duration.ofSeconds(5);
+    /** At most this many likes on one generated Bluesky post. */
+    private static final int MAX_LIKES = 400;
     private static final Duration TAIL = Duration.ofSeconds(1);
     private static final long[] SNAPSHOT_MINUTES = {2, 6};
     private static final Pattern HASHTAG = Pattern.compile("#(\\w+)");
@@ -153,7 +155,8 @@ public final class BurstGenerator {
 
     /**
      * The same number of posts in each of {@code minutes} minutes from {@code start}: a steady background, engaged
-     * with as much as the background's posts are (up to five likes; counters raised once per sighting).
+     * with as much as the background's posts are (heavy-tailed likes, 3 on average; counters raised once per
+     * sighting).
      */
     public static List<KafkaReplayer.Observed> steady(Platform platform, Script script, Instant start, int minutes,
             int postsPerMinute, long seed) {
@@ -219,7 +222,11 @@ public final class BurstGenerator {
                 facets(rec, line, tags);
                 out.add(new KafkaReplayer.Observed(bytes(n), t));
                 String uri = "at://" + did + "/app.bsky.feed.post/" + n.get("commit").get("rkey").asText();
-                likes(uri, t, popular ? 2 + r.nextInt(11) : r.nextInt(6), r, out);
+                // Heavy-tailed like the background (RawStreamGenerator#appeal), a story's posts with more: most
+                // get a few, some hundreds (capped, as each like is a record of its own).
+                double appeal = RawStreamGenerator.appeal(r);
+                int count = (int) Math.min(MAX_LIKES, Math.floor((popular ? 3 : 1) * appeal + r.nextDouble()));
+                likes(uri, n.get("commit").get("cid").asText(), t, (popular ? 2 : 0) + count, r, out);
             }
             case MASTODON -> {
                 boolean streaming = n.has("payload");
@@ -305,15 +312,20 @@ public final class BurstGenerator {
         byte[] value = bytes(n);
         out.add(new KafkaReplayer.Observed(value, t));
         for (long minutes : SNAPSHOT_MINUTES) {
-            for (int k = popular ? 2 + r.nextInt(4) : 1; k > 0; k--) {
+            // A story's post: a few more on every counter, then growth in proportion to what it has (heavy-tailed
+            // as the background's); a steady post grows like the background's.
+            if (popular) {
                 value = CounterSnapshots.raised(value, r);
+            }
+            for (int k = popular ? 2 : 1; k > 0; k--) {
+                value = CounterSnapshots.grown(value, r);
             }
             out.add(new KafkaReplayer.Observed(value, t.plus(Duration.ofMinutes(minutes))));
         }
     }
 
     /** {@code n} likes from other accounts within three minutes, as Jetstream delivers them. */
-    private static void likes(String subject, Instant postTime, int n, SplittableRandom r,
+    private static void likes(String subject, String subjectCid, Instant postTime, int n, SplittableRandom r,
             List<KafkaReplayer.Observed> out) {
         for (int k = 0; k < n; k++) {
             Instant t = postTime.plusMillis(1_000 + r.nextInt(180_000));
@@ -331,7 +343,7 @@ public final class BurstGenerator {
             rec.put("$type", "app.bsky.feed.like");
             rec.put("createdAt", t.minusMillis(300).truncatedTo(ChronoUnit.MILLIS).toString());
             ObjectNode ref = rec.putObject("subject");
-            ref.put("cid", "bafyrei" + chars(r, B32, 52));
+            ref.put("cid", subjectCid); // a strong ref: the liked record's cid
             ref.put("uri", subject);
             commit.put("cid", "bafyrei" + chars(r, B32, 52));
             out.add(new KafkaReplayer.Observed(bytes(e), Instant.ofEpochSecond(0, micros * 1_000)));

@@ -42,6 +42,50 @@ public final class CounterSnapshots {
         }
     }
 
+    /**
+     * The record with its counters grown in proportion to what they are, as engagement grows on a real post:
+     * each counter by a random share of itself (up to 60%, rounded at random) and the score by -10% to +50%;
+     * one time in four the first counter (or the score) one more, so a post nobody engaged with still gets an
+     * occasional first like.
+     * Growth in proportion to size (Gibrat's law) keeps the counters' heavy tail: a post with thousands gains
+     * hundreds, most posts nothing. {@link #raised} instead adds a few to every counter whatever its size.
+     */
+    public static byte[] grown(byte[] raw, SplittableRandom r) {
+        try {
+            JsonNode copy = JSON.readTree(raw);
+            if (copy.has("payload")) {
+                ObjectNode status = (ObjectNode) JSON.readTree(copy.get("payload").asText());
+                grow(status, r);
+                ((ObjectNode) copy).put("payload", JSON.writeValueAsString(status));
+            } else {
+                grow((ObjectNode) (copy.has("data") ? copy.get("data") : copy), r);
+            }
+            return JSON.writeValueAsString(copy).getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a platform record with counters: " + e.getMessage(), e);
+        }
+    }
+
+    private static void grow(ObjectNode n, SplittableRandom r) {
+        boolean trickle = r.nextInt(4) == 0;
+        for (String field : COUNTERS) {
+            if (n.hasNonNull(field)) {
+                long v = n.get(field).asLong();
+                n.put(field, v + (long) Math.floor(v * 0.6 * r.nextDouble() + r.nextDouble()) + (trickle ? 1 : 0));
+                trickle = false; // the first counter (favourites, comments) gets it
+            }
+        }
+        if (n.hasNonNull("score")) {
+            long v = n.get("score").asLong();
+            long score = Math.max(0, v + (long) Math.floor(v * (0.6 * r.nextDouble() - 0.1) + r.nextDouble())
+                    + (trickle ? 1 : 0));
+            n.put("score", score);
+            if (n.has("ups")) {
+                n.put("ups", score);
+            }
+        }
+    }
+
     private static void raise(ObjectNode n, SplittableRandom r) {
         for (String field : COUNTERS) {
             if (n.hasNonNull(field)) {

@@ -41,7 +41,13 @@ public final class KafkaReplayer implements AutoCloseable {
     private final Map<Platform, Normalizer> normalizers = new EnumMap<>(Platform.class);
 
     public KafkaReplayer(String bootstrapServers, Map<Platform, String> topics) {
+        this(bootstrapServers, topics, new Properties());
+    }
+
+    /** With extra client settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}) under the own ones. */
+    public KafkaReplayer(String bootstrapServers, Map<Platform, String> topics, Properties client) {
         Properties p = new Properties();
+        p.putAll(client);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");

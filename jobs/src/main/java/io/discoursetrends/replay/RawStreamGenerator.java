@@ -1,6 +1,7 @@
 package io.discoursetrends.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,7 +32,12 @@ import java.util.SplittableRandom;
  * worked out here from what was generated, independently of the normalizers, so tests and the integration
  * test can compare exact counts. Records are in event-time order, spread over {@code [start, start+span)};
  * ids are unique within one call (and, in practice, across seeds). Replies, likes and boosts mostly point at
- * posts generated earlier in the same call, so engagement concentrates on posts the stream contains.
+ * posts generated earlier in the same call, so engagement concentrates on posts the stream contains, and it is
+ * heavy-tailed: most posts get none, a few a large share ({@code Stream#target}, {@code Stream#appeal}). Replies
+ * form trees linked as each platform links them: Bluesky {@code reply.parent} and {@code reply.root} (the
+ * thread's first post) as strong refs with the cids of the records they name, Mastodon {@code in_reply_to_id}
+ * and {@code in_reply_to_account_id} with a mention of the account answered, Reddit {@code parent_id} and
+ * {@code link_id}, Hacker News {@code parent}.
  *
  * <p>{@link #malformed} makes broken records of several kinds with the start of the reason the normalizer
  * must give, for dead-letter tests.
@@ -82,6 +88,30 @@ public final class RawStreamGenerator {
 
     private enum Kind { POST, REPLY, QUOTE, LIKE, REPOST, IGNORED }
 
+    /** Share of engagement that follows earlier engagement ({@link Stream#target}). */
+    private static final double PREFERENTIAL = 0.7;
+    /** How many recent engagements the preferential choice draws from. */
+    private static final int ATTENTION_WINDOW = 500;
+    /** How many of the latest replies a reply may answer ({@link Stream#replyParent}). */
+    private static final int RECENT_REPLIES = 16;
+    /** Tail index of a post's appeal (Stream#appeal): the smaller, the heavier the tail. */
+    private static final double APPEAL_SHAPE = 1.3;
+
+    /** A post's appeal ({@code Stream#appeal}): heavy-tailed, median about 0.7, mean about 3.3, at most 20,000. */
+    static double appeal(SplittableRandom r) {
+        return Math.min(20_000, Math.pow(1 - r.nextDouble(), -1 / APPEAL_SHAPE) - 1);
+    }
+
+    /**
+     * A Bluesky post as a strong ref (uri and the cid of its record) and the root of its thread (null: the post
+     * starts its thread).
+     */
+    private record BskyRef(String uri, String cid, BskyRef rootOrNull) {
+        BskyRef root() {
+            return rootOrNull == null ? this : rootOrNull;
+        }
+    }
+
     private static final String BSKY_POST = "app.bsky.feed.post";
     private static final String B32 = "abcdefghijklmnopqrstuvwxyz234567";
     private static final String TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz";
@@ -129,18 +159,42 @@ public final class RawStreamGenerator {
      */
     public static List<RawRecord> generate(Platform platform, int count, Instant start, Duration span, long seed,
             Mix mix) {
-        if (count < 0) {
-            throw new IllegalArgumentException("count must be >= 0");
+        return generate(platform, new int[] {count}, start, span, seed, mix);
+    }
+
+    /**
+     * One stream over consecutive steps: {@code perStep[k]} records with event times in
+     * {@code [start + k*step, start + (k+1)*step)}, in event-time order, with {@link Mix#DEFAULT}. Unlike separate
+     * calls per step, replies, likes and boosts reach posts of earlier steps, so threads and a popular post's
+     * engagement carry on across step boundaries (as they do across hours on a real platform).
+     */
+    public static List<RawRecord> generate(Platform platform, int[] perStep, Instant start, Duration step,
+            long seed) {
+        return generate(platform, perStep, start, step, seed, Mix.DEFAULT);
+    }
+
+    private static List<RawRecord> generate(Platform platform, int[] perStep, Instant start, Duration step,
+            long seed, Mix mix) {
+        long total = 0;
+        for (int n : perStep) {
+            if (n < 0) {
+                throw new IllegalArgumentException("count must be >= 0");
+            }
+            total += n;
         }
-        if (span.isNegative() || span.isZero()) {
+        if (step.isNegative() || step.isZero()) {
             throw new IllegalArgumentException("span must be positive");
         }
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(mix, "mix");
-        Stream s = new Stream(platform, start, span, count, seed, mix);
-        List<RawRecord> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            out.add(s.next(i));
+        Stream s = new Stream(platform, start, step, (int) Math.min(Integer.MAX_VALUE, total), seed, mix);
+        List<RawRecord> out = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, total));
+        int i = 0;
+        for (int k = 0; k < perStep.length; k++) {
+            s.step(k, perStep[k]);
+            for (int j = 0; j < perStep[k]; j++) {
+                out.add(s.next(i++, j));
+            }
         }
         return out;
     }
@@ -167,15 +221,27 @@ public final class RawStreamGenerator {
         final ObjectMapper json = CanonicalJson.newMapper();
         final double[] weights;
         final String[] authors;
-        /** Per platform: ids (or, for Mastodon, status objects) of posts made so far, for replies and likes. */
+        /**
+         * Per platform: the posts made so far, for replies and likes: Bluesky {@link BskyRef}s, Mastodon status
+         * objects, Reddit fullnames, Hacker News ids.
+         */
         final List<Object> posts = new ArrayList<>();
+        /** Indexes into {@link #posts} of the targets of the last {@link #ATTENTION_WINDOW} engagements. */
+        final int[] engaged = new int[ATTENTION_WINDOW];
+        int engagedCount;
+        /** Indexes into {@link #posts} of the last {@link #RECENT_REPLIES} replies. */
+        final int[] recentReplies = new int[RECENT_REPLIES];
+        int repliesCount;
         final long idBase;
         long lastMicros = Long.MIN_VALUE;
+        /** The current step: its start (micros after {@link #start}) and how many records it holds. */
+        long stepOffsetMicros;
+        int stepCount;
 
-        Stream(Platform platform, Instant start, Duration span, int count, long seed, Mix mix) {
+        Stream(Platform platform, Instant start, Duration step, int count, long seed, Mix mix) {
             this.platform = platform;
             this.start = start;
-            this.spanMicros = Math.max(1, span.toNanos() / 1_000);
+            this.spanMicros = Math.max(1, step.toNanos() / 1_000);
             this.count = count;
             this.mix = mix;
             this.r = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (platform.ordinal() + 1)));
@@ -226,17 +292,26 @@ public final class RawStreamGenerator {
             return Kind.POST;
         }
 
-        /** Evenly spread times with jitter, strictly increasing in microseconds (Bluesky rkeys derive from them). */
-        private Instant time(int i) {
-            long slot = Math.max(1, spanMicros / Math.max(1, count));
-            long micros = Math.min(spanMicros - 1, (long) i * spanMicros / Math.max(1, count) + r.nextLong(slot));
-            micros = Math.max(micros, lastMicros + 1);
+        void step(int k, int n) {
+            stepOffsetMicros = k * spanMicros;
+            stepCount = n;
+        }
+
+        /**
+         * Evenly spread times with jitter within the step, strictly increasing in microseconds (Bluesky rkeys
+         * derive from them).
+         */
+        private Instant time(int j) {
+            long slot = Math.max(1, spanMicros / Math.max(1, stepCount));
+            long micros = Math.min(spanMicros - 1, (long) j * spanMicros / Math.max(1, stepCount) + r.nextLong(slot));
+            micros = Math.max(stepOffsetMicros + micros, lastMicros + 1);
             lastMicros = micros;
             return start.plus(micros, ChronoUnit.MICROS);
         }
 
-        RawRecord next(int i) {
-            Instant t = time(i);
+        /** Record {@code i} of the stream, the {@code j}-th of its step. */
+        RawRecord next(int i, int j) {
+            Instant t = time(j);
             Kind kind = kind();
             return switch (platform) {
                 case BLUESKY -> bluesky(i, t, kind);
@@ -269,7 +344,7 @@ public final class RawStreamGenerator {
                     ObjectNode rec = commit.putObject("record");
                     rec.put("$type", collection);
                     rec.put("createdAt", createdAt.toString());
-                    strongRef(rec.putObject("subject"), bskySubject(micros));
+                    strongRef(rec.putObject("subject"), bskySubject(micros, false));
                     commit.put("cid", cid());
                     return record(e, t, 0, 1, false);
                 }
@@ -284,18 +359,25 @@ public final class RawStreamGenerator {
                     rec.putArray("langs").add(text.body().startsWith("Regen") ? "de" : "en");
                     rec.put("text", text.body());
                     facets(rec, text);
+                    BskyRef self = new BskyRef("at://" + did + "/" + BSKY_POST + "/" + rkey, cid(), null);
                     if (kind == Kind.REPLY) {
-                        String parent = bskySubject(micros);
+                        // app.bsky.feed.post#replyRef: parent is the post answered, root the thread's first
+                        // post (the parent's root, or the parent itself when it starts the thread).
+                        BskyRef parent = bskySubject(micros, true);
+                        self = new BskyRef(self.uri(), self.cid(), parent.root());
                         ObjectNode reply = rec.putObject("reply");
                         strongRef(reply.putObject("parent"), parent);
-                        strongRef(reply.putObject("root"), parent);
+                        strongRef(reply.putObject("root"), parent.root());
                     } else if (kind == Kind.QUOTE) {
                         ObjectNode embed = rec.putObject("embed");
                         embed.put("$type", "app.bsky.embed.record");
-                        strongRef(embed.putObject("record"), bskySubject(micros));
+                        strongRef(embed.putObject("record"), bskySubject(micros, false));
                     }
-                    commit.put("cid", cid());
-                    posts.add("at://" + did + "/" + BSKY_POST + "/" + rkey);
+                    commit.put("cid", self.cid());
+                    if (kind == Kind.REPLY) {
+                        replied(posts.size());
+                    }
+                    posts.add(self);
                     return record(e, t, 1, kind == Kind.POST ? 0 : 1, false);
                 }
                 default -> {
@@ -352,25 +434,94 @@ public final class RawStreamGenerator {
             return record(e, t, 0, 0, true);
         }
 
-        /** A post generated earlier (four times in five, when there is one), else one from before the run. */
-        private String bskySubject(long micros) {
+        /**
+         * A post generated earlier (four times in five, when there is one; chosen by {@link #target}, or for a
+         * reply by {@link #replyParent}), else one
+         * from before the run, whose thread the stream does not know (it is taken as the thread's start).
+         */
+        private BskyRef bskySubject(long micros, boolean reply) {
             if (!posts.isEmpty() && r.nextInt(5) != 0) {
-                return (String) posts.get(recentIndex());
+                return (BskyRef) posts.get(reply ? replyParent() : target());
             }
-            return "at://" + authors[r.nextInt(authors.length)] + "/" + BSKY_POST + "/"
-                    + tid(micros - 1_000_000L * (60 + r.nextInt(7 * 86_400)));
+            return new BskyRef("at://" + authors[r.nextInt(authors.length)] + "/" + BSKY_POST + "/"
+                    + tid(micros - 1_000_000L * (60 + r.nextInt(7 * 86_400))), cid(), null);
         }
 
-        /** Engagement is skewed towards recent posts, as on a live timeline. */
+        /** New attention is skewed towards recent posts, as on a live timeline. */
         private int recentIndex() {
             int n = posts.size();
             int back = (int) Math.min(n - 1, Math.floor(-Math.log(1 - r.nextDouble()) * 20));
             return n - 1 - back;
         }
 
-        private void strongRef(ObjectNode ref, String uri) {
-            ref.put("cid", cid());
-            ref.put("uri", uri);
+        /**
+         * The post an engagement (like, repost, quote, reply, boost, comment) goes to. Attention on real platforms
+         * is cumulative: a post that was liked is shown to more people (feeds, "trending", reposts), who like it
+         * in turn. So with probability {@link #PREFERENTIAL} the target is that of one of the last
+         * {@link #ATTENTION_WINDOW} engagements, picked uniformly, i.e. a post in proportion to the engagement it
+         * got lately (preferential attachment; a Yule-Simon process, whose counts per post follow a power law
+         * with exponent 1 + 1/p, about 2.4 here, near what retweet and Reddit vote counts show); otherwise a
+         * recent post ({@link #recentIndex}). The window makes attention fade: a post stops gaining once it
+         * drops out of what people engaged with lately. Most posts get nothing; a few get a large share.
+         */
+        private int target() {
+            int index;
+            if (engagedCount > 0 && r.nextDouble() < PREFERENTIAL) {
+                index = engaged[r.nextInt(Math.min(engagedCount, ATTENTION_WINDOW))];
+            } else {
+                index = recentIndex();
+            }
+            engaged[engagedCount++ % ATTENTION_WINDOW] = index;
+            if (engagedCount == 2 * ATTENTION_WINDOW) {
+                engagedCount = ATTENTION_WINDOW; // keeps the ring position, avoids overflow
+            }
+            return index;
+        }
+
+        /**
+         * The post a reply answers. Threads are conversations: three replies in ten answer one of the last
+         * {@link #RECENT_REPLIES} replies (people answer whoever answered them), the rest go where attention goes
+         * ({@link #target}). That gives replies to replies to replies, as on every platform.
+         */
+        private int replyParent() {
+            if (repliesCount > 0 && r.nextInt(10) < 3) {
+                int index = recentReplies[r.nextInt(Math.min(repliesCount, RECENT_REPLIES))];
+                engaged[engagedCount++ % ATTENTION_WINDOW] = index;
+                if (engagedCount == 2 * ATTENTION_WINDOW) {
+                    engagedCount = ATTENTION_WINDOW;
+                }
+                return index;
+            }
+            return target();
+        }
+
+        /** Notes that the post about to be added at {@code index} is a reply. */
+        private void replied(int index) {
+            recentReplies[repliesCount++ % RECENT_REPLIES] = index;
+            if (repliesCount == 2 * RECENT_REPLIES) {
+                repliesCount = RECENT_REPLIES;
+            }
+        }
+
+        /**
+         * A post's appeal: how much engagement it draws, for the counters of Mastodon, Reddit and Hacker News.
+         * Lomax (Pareto type II, shifted to start at 0) with shape {@link #APPEAL_SHAPE}: median about 0.7, mean
+         * about 3.3, one post in a thousand above 200, capped at 20,000 so one draw cannot dwarf a whole run.
+         * Counts of likes, boosts and votes per post are heavy-tailed on every platform measured (power laws or
+         * log-normals): most posts get nothing, a few get thousands.
+         */
+        private double appeal() {
+            return RawStreamGenerator.appeal(r);
+        }
+
+        /** A counter of {@code mean}, rounded at random so that small appeals still give an occasional 1. */
+        private long counter(double mean) {
+            return (long) Math.floor(mean + r.nextDouble());
+        }
+
+        private void strongRef(ObjectNode ref, BskyRef post) {
+            ref.put("cid", post.cid());
+            ref.put("uri", post.uri());
         }
 
         /** Hashtag facets with UTF-8 byte offsets, as the Bluesky app writes them. */
@@ -432,7 +583,7 @@ public final class RawStreamGenerator {
                 ObjectNode boosted = posts.isEmpty() || r.nextInt(5) == 0
                         ? status(i + 1_000_000, t.minusSeconds(600 + r.nextInt(86_400)),
                                 authors[r.nextInt(authors.length)], TopicTexts.next(r, mix.aiShare()), null)
-                        : (ObjectNode) posts.get(recentIndex());
+                        : (ObjectNode) posts.get(target());
                 ObjectNode wrapper = status(i, t, acct, null, null);
                 wrapper.set("reblog", boosted.deepCopy());
                 wrapper.put("uri", wrapper.get("uri").asText() + "/activity");
@@ -441,10 +592,13 @@ public final class RawStreamGenerator {
                 wrapper.putArray("tags");
                 return streamingOrRest(wrapper, t, 0, 1);
             }
-            ObjectNode parent = kind == Kind.REPLY && !posts.isEmpty() ? (ObjectNode) posts.get(recentIndex()) : null;
+            ObjectNode parent = kind == Kind.REPLY && !posts.isEmpty() ? (ObjectNode) posts.get(replyParent()) : null;
             TopicTexts.Text text = kind == Kind.REPLY ? TopicTexts.reply(r, mix.aiShare())
                     : TopicTexts.next(r, mix.aiShare());
             ObjectNode status = status(i, t, acct, text, parent);
+            if (parent != null) {
+                replied(posts.size());
+            }
             posts.add(status);
             return streamingOrRest(status, t, 1, 0);
         }
@@ -484,10 +638,13 @@ public final class RawStreamGenerator {
             s.put("language", text != null && text.body().startsWith("Regen") ? "de" : "en");
             s.put("uri", "https://" + domain + "/users/" + user + "/statuses/" + originId);
             s.put("url", "https://" + domain + "/@" + user + "/" + originId);
-            s.put("replies_count", r.nextInt(4) == 0 ? r.nextInt(30) : 0);
-            s.put("reblogs_count", r.nextInt(3) == 0 ? r.nextInt(80) : 0);
-            s.put("favourites_count", r.nextInt(200));
-            s.put("quotes_count", r.nextInt(10) == 0 ? 1 : 0);
+            // Counters as the serving instance reports them: a boost wrapper has none of its own; a status has
+            // favourites, then fewer boosts, replies and quotes, all in proportion to its appeal.
+            double appeal = text == null ? 0 : appeal();
+            s.put("replies_count", counter(appeal * 0.2));
+            s.put("reblogs_count", counter(appeal * 0.4));
+            s.put("favourites_count", counter(appeal));
+            s.put("quotes_count", counter(appeal * 0.02));
             s.putNull("edited_at");
             s.put("content", text == null ? "" : html(text, domain));
             s.putNull("reblog");
@@ -509,7 +666,16 @@ public final class RawStreamGenerator {
             account.put("following_count", Math.floorMod(acct.hashCode() >> 3, 800));
             account.put("statuses_count", Math.floorMod(acct.hashCode() >> 5, 20_000));
             s.putArray("media_attachments");
-            s.putArray("mentions");
+            ArrayNode mentions = s.putArray("mentions");
+            if (parent != null && !parent.get("account").get("id").asText().equals(account.get("id").asText())) {
+                // A reply mentions the account it answers (Mastodon puts the @mention in by default).
+                JsonNode to = parent.get("account");
+                ObjectNode m = mentions.addObject();
+                m.put("id", to.get("id").asText());
+                m.put("username", to.get("username").asText());
+                m.put("url", to.get("url").asText());
+                m.put("acct", to.get("acct").asText());
+            }
             ArrayNode tags = s.putArray("tags");
             if (text != null) {
                 for (String tag : text.hashtags()) {
@@ -564,7 +730,7 @@ public final class RawStreamGenerator {
             String sub;
             ObjectNode d;
             if (kind == Kind.REPLY && !posts.isEmpty()) {
-                String parent = (String) posts.get(recentIndex());
+                String parent = (String) posts.get(replyParent());
                 String link = parent.startsWith("t3_") ? parent : linkOfComment.get(parent);
                 TopicTexts.Text text = TopicTexts.reply(r, mix.aiShare());
                 String id = id36(1_000_000 + i);
@@ -580,16 +746,18 @@ public final class RawStreamGenerator {
                 d.put("author", author);
                 d.put("author_fullname", "t2_" + id36(author.hashCode() & 0x7FFFFFF));
                 d.put("body", text.body());
-                d.put("score", 1 + r.nextInt(50));
+                d.put("score", 1 + counter(appeal() * 1.5)); // a comment starts at 1, its author's vote
                 d.put("score_hidden", false);
                 d.put("controversiality", 0);
                 d.put("name", "t1_" + id);
-                d.put("permalink", "/r/" + sub + "/comments/" + link.substring(3) + "/_/" + id + "/");
+                d.put("permalink", "/r/" + sub + "/comments/" + link.substring(3) + "/" + slugOf.get(link) + "/" + id
+                        + "/");
                 d.put("created", (double) created);
                 d.put("created_utc", (double) created);
                 d.put("ups", d.get("score").asInt());
                 d.put("downs", 0);
                 linkOfComment.put("t1_" + id, link);
+                replied(posts.size());
                 posts.add(d.get("name").asText());
                 return record(thing, t, 1, 0, false);
             }
@@ -606,10 +774,11 @@ public final class RawStreamGenerator {
             d.put("subreddit_name_prefixed", "r/" + sub);
             d.put("name", "t3_" + id);
             d.put("upvote_ratio", 0.5 + r.nextInt(50) / 100.0);
-            int score = r.nextInt(2_000);
+            double appeal = appeal();
+            long score = 1 + counter(appeal * 2.5); // its author's vote, then the others'
             d.put("ups", score);
             d.put("score", score);
-            d.put("num_comments", r.nextInt(300));
+            d.put("num_comments", counter(appeal * 0.6));
             d.put("created", (double) created);
             d.put("created_utc", (double) created);
             d.put("author", author);
@@ -621,18 +790,21 @@ public final class RawStreamGenerator {
             d.put("permalink", "/r/" + sub + "/comments/" + id + "/" + slug + "/");
             d.put("url", "https://www.reddit.com/r/" + sub + "/comments/" + id + "/" + slug + "/");
             if (kind == Kind.QUOTE && !posts.isEmpty()) {
-                String parent = (String) posts.get(recentIndex());
+                String parent = (String) posts.get(target());
                 d.put("crosspost_parent", parent.startsWith("t3_") ? parent : linkOfComment.get(parent));
                 d.putArray("crosspost_parent_list");
             }
             posts.add("t3_" + id);
             subredditOf.put("t3_" + id, sub);
+            slugOf.put("t3_" + id, slug);
             return record(thing, t, 1, 0, false);
         }
 
         /** A comment's submission, and a submission's subreddit: replies stay in their thread. */
         private final Map<String, String> linkOfComment = new HashMap<>();
         private final Map<String, String> subredditOf = new HashMap<>();
+        /** A submission's URL slug, which its comments' permalinks repeat. */
+        private final Map<String, String> slugOf = new HashMap<>();
 
         private String subredditFor(TopicTexts.Text text) {
             boolean ai = !text.topic().equals("chatter");
@@ -686,17 +858,19 @@ public final class RawStreamGenerator {
             item.put("id", id);
             if (kind == Kind.REPLY && !posts.isEmpty()) {
                 TopicTexts.Text text = TopicTexts.reply(r, mix.aiShare());
-                item.put("parent", (Long) posts.get(recentIndex()));
+                item.put("parent", (Long) posts.get(replyParent()));
                 item.put("text", text.body().replace("'", "&#x27;"));
                 item.put("time", time.getEpochSecond());
                 item.put("type", "comment");
+                replied(posts.size());
                 posts.add(id);
                 return record(item, time, 1, 0, false);
             }
             TopicTexts.Text text = TopicTexts.next(r, mix.aiShare());
             int variant = r.nextInt(10);
-            item.put("descendants", r.nextInt(400));
-            item.put("score", 1 + r.nextInt(900));
+            double appeal = appeal();
+            item.put("descendants", counter(appeal));
+            item.put("score", 1 + counter(appeal * 2));
             item.put("time", time.getEpochSecond());
             if (variant < 6) {
                 item.put("title", text.title());

@@ -64,6 +64,120 @@ class JarSmokeIT {
     }
 
     @Test
+    void replayAndBackfillShouldSayTheyNeedFlinkAsTheReadmeSays(@TempDir Path dir) throws Exception {
+        // The README: both run with bin/discourse-trends (the job's typed settings, and for backfill the job).
+        Path file = Files.writeString(dir.resolve("bluesky.jsonl"), "{}\n");
+        for (String[] args : List.of(new String[] {"replay", file.toString()},
+                new String[] {"backfill", "--files", file.toString()})) {
+            Result r = run(args);
+            assertThat(r.exit()).as(args[0]).isEqualTo(1);
+            assertThat(r.stderr()).as(args[0]).startsWith("discourse-trends: this subcommand needs Flink's runtime")
+                    .contains("bin/discourse-trends").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void generateShouldWriteFilesAndPutTheSameOnKafkaFromThePlainJar(@TempDir Path dir) throws Exception {
+        Result files = run("generate", "--out", dir.toString(), "--span", "PT2H", "--per-hour", "60");
+        assertThat(files.exit()).as(files.stderr()).isZero();
+        assertThat(files.stderr()).isEmpty();
+        var truth = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("ground-truth.json")
+                .toFile());
+        java.util.Map<String, Integer> written = new java.util.HashMap<>();
+        for (Platform p : Platform.values()) {
+            int lines = Files.readAllLines(dir.resolve(p.id() + ".jsonl")).size();
+            assertThat(truth.get("platforms").get(p.id()).get("records").asInt()).isEqualTo(lines);
+            assertThat(files.stdout()).contains(String.format("%-10s %,9d records to %s", p.id(), lines,
+                    dir.resolve(p.id() + ".jsonl")));
+            written.put(p.id(), lines);
+        }
+        assertThat(files.stdout()).contains("ground truth: " + dir.resolve("ground-truth.json") + " (2 bursts, "
+                + "1 calendar event)");
+
+        try (io.discoursetrends.local.LocalKafka kafka = io.discoursetrends.local.LocalKafka.launch()) {
+            // Brokers usually do not create topics: said at once, instead of a producer waiting on each record.
+            Result missing = run("generate", "--bootstrap-servers", kafka.bootstrapServers(), "--span", "PT1H");
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.stderr()).startsWith("discourse-trends: topics discourse.raw.bluesky, "
+                    + "discourse.raw.hackernews, discourse.raw.mastodon, discourse.raw.reddit do not exist on "
+                    + kafka.bootstrapServers() + ": create the raw topics");
+            java.util.Map<String, Integer> topics = new java.util.HashMap<>();
+            for (Platform p : Platform.values()) {
+                topics.put("discourse.raw." + p.id(), 2);
+            }
+            kafka.createTopics(topics);
+            Result toKafka = run("generate", "--bootstrap-servers", kafka.bootstrapServers(), "--span", "PT2H",
+                    "--per-hour", "60");
+            assertThat(toKafka.exit()).as(toKafka.stderr()).isZero();
+            // No logging binding in the jar, and no SLF4J notice about it either: only the command's own lines.
+            assertThat(toKafka.stderr()).isEmpty();
+            for (Platform p : Platform.values()) {
+                String topic = "discourse.raw." + p.id();
+                assertThat(io.discoursetrends.ingest.TopicContents.read(kafka.bootstrapServers(), topic, true))
+                        .as(topic).hasSize(written.get(p.id()));
+                assertThat(toKafka.stdout()).contains(String.format("%-10s %,9d records to %s", p.id(),
+                        written.get(p.id()), topic));
+            }
+        }
+    }
+
+    @Test
+    void aBridgeShouldRunFromThePlainJarAndStopOnSigterm(@TempDir Path dir) throws Exception {
+        // A Hacker News API on this machine: maxitem and three stories, no updates.
+        java.util.Map<String, String> items = new java.util.HashMap<>();
+        for (var rec : RawStreamGenerator.generate(Platform.HACKERNEWS, 3, Instant.parse("2026-05-25T12:00:00Z"),
+                Duration.ofMinutes(1), 0, new RawStreamGenerator.Mix(1, 0, 0, 0, 0, 0, 0.5))) {
+            var item = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rec.value());
+            items.put("/v0/item/" + item.get("id").asText() + ".json", rec.text());
+        }
+        long first = items.keySet().stream().map(k -> k.replaceAll("\\D", "")).mapToLong(Long::parseLong).min()
+                .orElseThrow();
+        items.put("/v0/maxitem.json", Long.toString(first + 2));
+        items.put("/v0/updates.json", "{\"items\":[],\"profiles\":[]}");
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            String body = items.getOrDefault(ex.getRequestURI().getPath(), "null");
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        server.start();
+        try (io.discoursetrends.local.LocalKafka kafka = io.discoursetrends.local.LocalKafka.launch()) {
+            kafka.createTopics(java.util.Map.of("discourse.raw.hackernews", 1));
+            Path log = dir.resolve("bridge.log");
+            Process bridge = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", ShadedJar.JAR.toString(), "bridge", "hackernews", "--bootstrap-servers",
+                    kafka.bootstrapServers(), "--url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v0/",
+                    "--start-id", Long.toString(first), "--poll-interval", "PT0.3S", "--updates-interval", "PT0.3S",
+                    "--commit-records", "1", "--progress-interval", "PT1S")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (io.discoursetrends.ingest.TopicContents.read(kafka.bootstrapServers(),
+                        "discourse.raw.hackernews", true).size() < 3) {
+                    assertThat(bridge.isAlive()).as(Files.readString(log)).isTrue();
+                    assertThat(System.nanoTime()).as(Files.readString(log)).isLessThan(deadline);
+                    Thread.sleep(300);
+                }
+                Thread.sleep(1_500); // a progress line or two
+                bridge.destroy(); // SIGTERM: commit what was sent, then stop
+                assertThat(bridge.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            } finally {
+                bridge.destroyForcibly();
+            }
+            String output = Files.readString(log);
+            assertThat(output).as(output).contains("sent 3 (").doesNotContain("SLF4J").doesNotContain("Exception");
+            assertThat(io.discoursetrends.ingest.TopicContents.read(kafka.bootstrapServers(),
+                    "discourse.raw.hackernews", true)).hasSize(3);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void optionsShouldListEverySettingWithoutFlinkOnTheClasspath() throws Exception {
         Result r = run("options");
         assertThat(r.exit()).as(r.stderr()).isZero();
