@@ -253,7 +253,7 @@ class TopicBucketFunctionTest {
         return new TrendBucket(b.topic(), platform, b.bucketStartMillis(), b.bucketEndMillis(), b.complete(),
                 b.taxonomyVersions(), b.posts(), b.cappedPosts(), b.botPosts(), b.likes(), b.reposts(), b.replies(),
                 b.quotes(), b.votes(), b.engagement(), b.unattributedEngagement(), b.uniqueAuthors(),
-                b.uniqueEngagers(), b.topPosts(), b.topTerms(), b.topCommunities(), b.languages());
+                b.uniqueEngagers(), b.topPosts(), b.topTerms(), b.topCommunities(), b.languages(), b.sketchTerms());
     }
 
     static AttributedEvent post(String id, int second, String author, String term, String lang) {

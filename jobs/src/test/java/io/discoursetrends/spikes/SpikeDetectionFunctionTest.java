@@ -155,6 +155,7 @@ class SpikeDetectionFunctionTest {
                 new TrendBucket.TopPost[] {new TrendBucket.TopPost("post-" + term, "https://example.org/" + term,
                         "about " + term, posts * 2)},
                 new TrendBucket.Count[] {new TrendBucket.Count(term, posts), new TrendBucket.Count("model", posts)},
-                new TrendBucket.Count[0], new TrendBucket.Count[0]);
+                new TrendBucket.Count[0], new TrendBucket.Count[0],
+                new TrendBucket.Count[] {new TrendBucket.Count(term, posts), new TrendBucket.Count("model", posts)});
     }
 }
