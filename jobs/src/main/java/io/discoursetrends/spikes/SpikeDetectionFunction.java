@@ -118,10 +118,12 @@ public final class SpikeDetectionFunction
         if (h == null) {
             h = new SpikeState.History();
         }
+        double termDecay = Math.pow(0.5, (double) size / DAY);
+        h.adoptLegacyTerms(termDecay); // a state from before the term sketch: once
         Map<String, CalendarEvent> calendar = calendar(ctx.getBroadcastState(CALENDAR));
         onStep(step, b, h, calendar, out);
         if (!step.spikeOpen()) {
-            h.learn(b, Math.pow(0.5, (double) size / DAY), Math.min(1, (double) size / Duration.ofHours(6).toMillis()));
+            h.learn(b, termDecay, Math.min(1, (double) size / Duration.ofHours(6).toMillis()));
         } else {
             h.lastBucketMillis = b.bucketStartMillis(); // a spike's buckets are not quiet minutes to learn from
         }
@@ -208,6 +210,9 @@ public final class SpikeDetectionFunction
             Step step = detector.update(st, emptyStart, size, 0, 0);
             detectorState.update(st);
             SpikeState.History h = history.value();
+            if (h != null) {
+                h.adoptLegacyTerms(Math.pow(0.5, (double) size / DAY));
+            }
             if (step.transition() == Transition.CLOSE) {
                 close(topic, platform, step, emptyStart, h == null ? new SpikeState.History() : h, out);
             } else if (st.open) {

@@ -102,9 +102,14 @@ public final class SpikeState {
      *
      * <p>{@code terms} and {@code weights} are the layout of the releases before the sketch (the 300 heaviest
      * terms, learned from the buckets' top ten): a state restored from such a savepoint has them and no sketch;
-     * they are folded into the sketch the first time it is used, then emptied.
+     * {@link #adoptLegacyTerms} folds them into the sketch, then empties them. That list never saw a term outside
+     * a minute's top ten, so it is folded in as {@value #LEGACY_BUCKETS} quiet minutes' worth of weight, not the
+     * day or more it stands for: the minutes after the upgrade, which see every term, soon outweigh its bias
+     * (until they do, a middling term may be named distinctive for lack of a baseline).
      */
     public static class History {
+        static final double LEGACY_BUCKETS = 30;
+
         public String[] terms = new String[0];
         public double[] weights = new double[0];
         /** {@link TermBaseline} cells; null until first used (and in a state from an older savepoint). */
@@ -125,7 +130,7 @@ public final class SpikeState {
                 engagementLevel *= Math.pow(1 - engagementRate, missing);
             }
             lastBucketMillis = b.bucketStartMillis();
-            sketch();
+            adoptLegacyTerms(decay);
             TermBaseline.decay(termSketch, decay);
             termMass *= decay;
             for (TrendBucket.Count c : b.termsForExplanation()) {
@@ -139,26 +144,35 @@ public final class SpikeState {
 
         /** The term's usual decayed weight (an upper bound: see {@link TermBaseline}). */
         double termWeight(String term) {
-            return TermBaseline.estimate(sketch(), term);
+            adoptLegacyTerms(1);
+            return TermBaseline.estimate(termSketch, term);
         }
 
         /** The total of the terms' weights. */
         double termMass() {
-            sketch();
+            adoptLegacyTerms(1);
             return termMass;
         }
 
-        private float[] sketch() {
-            if (termSketch == null) {
-                termSketch = TermBaseline.empty();
-                for (int i = 0; i < terms.length; i++) {
-                    TermBaseline.add(termSketch, terms[i], weights[i]);
-                    termMass += weights[i];
-                }
-                terms = new String[0];
-                weights = new double[0];
+        /**
+         * Creates the sketch if there is none, with the terms of a state from before it (see the class comment);
+         * {@code decayPerBucket} tells how many buckets the old weights stand for.
+         */
+        void adoptLegacyTerms(double decayPerBucket) {
+            if (termSketch != null) {
+                return;
             }
-            return termSketch;
+            termSketch = TermBaseline.empty();
+            // The old weights sum about n_eff buckets of top terms, n_eff = (1 - decay^buckets) / (1 - decay).
+            double buckets = decayPerBucket < 1
+                    ? (1 - Math.pow(decayPerBucket, this.buckets)) / (1 - decayPerBucket) : this.buckets;
+            double scale = Math.min(1, LEGACY_BUCKETS / Math.max(1, buckets));
+            for (int i = 0; i < terms.length; i++) {
+                TermBaseline.add(termSketch, terms[i], weights[i] * scale);
+                termMass += weights[i] * scale;
+            }
+            terms = new String[0];
+            weights = new double[0];
         }
     }
 
