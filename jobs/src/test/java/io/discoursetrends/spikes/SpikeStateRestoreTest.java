@@ -46,8 +46,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>Each is restored and the story continues: the spike open at the snapshot goes on and closes as one spike,
  * its distinctive terms lead with the new word and name none of the common ones (the old term list became the
  * baseline sketch); a spike two hours later names its new word only (the sketch has learned the middling words
- * the old list never saw); the event's impact on the topic it was measured on carries its peak from before the snapshot, its other
- * topic is measured from the restore on, and once idle the keys leave no state and no timers.
+ * the old list never saw); the event's impact on the topic it was measured on carries its peak from before the
+ * snapshot, its other topic is measured from the restore on; and once idle the keys leave no state and no
+ * timers.
  */
 class SpikeStateRestoreTest {
     private static final String[] USUAL = {"agent", "bench", "cuda", "eval", "gguf", "infer", "llama", "quant",

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * git clone . /work/cc-x &amp;&amp; cd /work/cc-x &amp;&amp; git checkout COMMIT
  * cp .../SpikeStateSnapshots.java jobs/src/test/java/io/discoursetrends/spikes/
  * mvn -q -B -pl jobs -am test -Dtest=SpikeStateSnapshots -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dspikes.snapshot.out=OUT.snapshot -Dspikes.snapshot.backend=heap|rocksdb
+ *     -Dspikes.snapshot.out=/tmp/detect-spikes-COMMIT-BACKEND.snapshot -Dspikes.snapshot.backend=heap|rocksdb
+ * gzip -9 /tmp/detect-spikes-COMMIT-BACKEND.snapshot   # then into jobs/src/test/resources/savepoints/
  * </pre>
  *
  * <p>Without {@code spikes.snapshot.out} it does nothing (it is not a test, only run by one).
@@ -74,8 +75,8 @@ final class SpikeStateSnapshots {
         OperatorSubtaskState snapshot = h.snapshot(1, T0 + SNAPSHOT_AFTER * MIN);
         Files.createDirectories(Path.of(out).toAbsolutePath().getParent());
         OperatorSnapshotUtil.writeStateHandle(snapshot, out);
-        System.out.println("wrote " + out + " (" + backend + "): " + h.extractOutputValues().size() + " spike documents, "
-                + h.numEventTimeTimers() + " timers");
+        System.out.println("wrote " + out + " (" + backend + "): " + h.extractOutputValues().size()
+                + " spike documents, " + h.numEventTimeTimers() + " timers");
         h.close();
     }
 
@@ -95,8 +96,9 @@ final class SpikeStateSnapshots {
 
     /**
      * Minute {@code minute} of the story on {@code topic}: 20 posts a quiet minute, 120 a burst minute (minutes
-     * 180 to 184 of open-weight-models; 240 in minutes 300 to 304), each post with two common words, three in five with a
-     * middling one, and in a burst one in six with its new word ("zephyr", then "yarrow").
+     * 180 to 184 of open-weight-models; 240 in minutes 300 to 304), each post with two common words, three in
+     * five with a middling one, and in a burst one in six with its new word ("zephyr", then "yarrow"). The
+     * snapshots hold minutes 0 to 181 only: what follows may change without new snapshots.
      */
     static TrendBucket bucket(String topic, int minute) {
         boolean burst = topic.equals(MODELS) && (minute >= 180 && minute < 185 || minute >= 300 && minute < 305);
