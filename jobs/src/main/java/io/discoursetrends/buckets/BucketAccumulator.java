@@ -137,7 +137,7 @@ public final class BucketAccumulator {
 
     /** The bucket as the document that is written for it. */
     public TrendBucket result(String topic, String platform, long startMillis, long endMillis, boolean complete) {
-        TrendBucket.Count[] sketched = sketchTerms(terms);
+        TrendBucket.Count[] sketched = sketchTerms(terms, termsCarried(topic, complete));
         return new TrendBucket(topic, platform, startMillis, endMillis, complete,
                 taxonomyVersions.toArray(new String[0]), posts, cappedPosts, botPosts, likes, reposts, replies,
                 quotes, votes, likes + reposts + replies + quotes + votes, unattributedEngagement,
@@ -191,7 +191,7 @@ public final class BucketAccumulator {
         }
         candidates.sort(Comparator.comparingLong((TrendBucket.TopPost p) -> -p.engagement())
                 .thenComparing(TrendBucket.TopPost::id));
-        TrendBucket.Count[] sketched = sketchTerms(terms);
+        TrendBucket.Count[] sketched = sketchTerms(terms, termsCarried(topic, complete));
         return new TrendBucket(topic, TrendBucket.ALL_PLATFORMS, startMillis, endMillis, complete,
                 versions.toArray(new String[0]), posts, capped, bots, likes, reposts, replies, quotes, votes,
                 likes + reposts + replies + quotes + votes, unattributed, Math.round(authors.getEstimate()),
@@ -239,13 +239,21 @@ public final class BucketAccumulator {
         return engagement > otherEngagement || engagement == otherEngagement && id.compareTo(otherId) < 0;
     }
 
-    /** The sketch's {@value #SKETCH_TERMS} most frequent terms (ties: the smaller term). */
-    private static TrendBucket.Count[] sketchTerms(ItemsSketch<String> terms) {
+    /**
+     * Only complete buckets of topics reach the spike stage: early results (every few seconds per open bucket)
+     * and {@code _all} carry the top ten only, as before there were sketch terms.
+     */
+    private static int termsCarried(String topic, boolean complete) {
+        return complete && !TrendBucket.ALL_TOPICS.equals(topic) ? SKETCH_TERMS : TOP_TERMS;
+    }
+
+    /** The sketch's {@code limit} most frequent terms (ties: the smaller term). */
+    private static TrendBucket.Count[] sketchTerms(ItemsSketch<String> terms, int limit) {
         ItemsSketch.Row<String>[] rows = terms.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES);
         return Arrays.stream(rows)
                 .sorted(Comparator.<ItemsSketch.Row<String>>comparingLong(r -> -r.getEstimate())
                         .thenComparing(ItemsSketch.Row::getItem))
-                .limit(SKETCH_TERMS)
+                .limit(limit)
                 .map(r -> new TrendBucket.Count(r.getItem(), r.getEstimate()))
                 .toArray(TrendBucket.Count[]::new);
     }

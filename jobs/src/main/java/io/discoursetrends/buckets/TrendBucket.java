@@ -15,8 +15,10 @@ import java.util.Objects;
  *
  * <p>{@code sketchTerms} is not part of the document: it is what the bucket's term sketch holds, most frequent
  * first, up to {@link BucketAccumulator#SKETCH_TERMS} terms (the document's {@code topTerms} are its first ten),
- * so that a spike's explanation sees the terms of the whole minute, not only those already frequent. Null in a
- * bucket restored from a savepoint of a release before it (read {@link #termsForExplanation()}).
+ * so that a spike's explanation sees the terms of the whole minute, not only those already frequent. Complete
+ * buckets of topics carry that many; early results and {@link #ALL_TOPICS}, which the spike stage does not read,
+ * only the top ten. Null in a bucket restored from a savepoint of a release before it (read
+ * {@link #termsForExplanation()}).
  */
 public record TrendBucket(
         String topic,

@@ -272,7 +272,8 @@ final class TrendReference {
                     a.versions.toArray(new String[0]), a.posts, a.capped, a.bots, a.likes, a.reposts, a.replies,
                     a.quotes, a.votes, a.likes + a.reposts + a.replies + a.quotes + a.votes, a.unattributed,
                     a.perAuthor.size(), a.engagers.size(), topPosts(a), top(a.terms, 10), top(a.communities, 5),
-                    top(a.languages, Integer.MAX_VALUE), top(a.terms, BucketAccumulator.SKETCH_TERMS));
+                    top(a.languages, Integer.MAX_VALUE), top(a.terms, TrendBucket.ALL_TOPICS.equals(parts[0])
+                            ? BucketAccumulator.TOP_TERMS : BucketAccumulator.SKETCH_TERMS));
             buckets.put(id, b);
             exactAuthors.put(id, (long) a.perAuthor.size());
             exactEngagers.put(id, (long) a.engagers.size());
