@@ -24,12 +24,20 @@ import org.apache.datasketches.hll.Union;
  * HyperLogLog sketches ({@value #HLL_LG_K} = lgK, about 1.6% relative error, 3.3% at 95% confidence, and exact
  * in list mode for small counts), top terms a frequent-items sketch whose counts are exact until a bucket
  * holds more than {@value #TERMS_MAP_SIZE}*3/4 distinct terms.
+ *
+ * <p>The term sketch is also a spike's view of the whole minute: the bucket carries its {@value #SKETCH_TERMS}
+ * most frequent terms ({@link TrendBucket#sketchTerms()}), not only the {@value #TOP_TERMS} its document shows,
+ * so a term that rises from nothing is seen in the minute it rises even when ten older terms are more frequent.
+ * What it can miss: a term ranked below {@value #SKETCH_TERMS} in its minute; and, once the minute holds more
+ * than 768 distinct terms, a term under the sketch's error, at most 3.5/{@value #TERMS_MAP_SIZE} of the minute's
+ * term occurrences (DataSketches' a-priori bound; the count of a term above it is then an estimate).
  */
 public final class BucketAccumulator {
     public static final int HLL_LG_K = 12;
     public static final int TERMS_MAP_SIZE = 1024;
     public static final int TOP_POSTS = 5;
     public static final int TOP_TERMS = 10;
+    public static final int SKETCH_TERMS = 100;
     public static final int TOP_COMMUNITIES = 5;
 
     long posts;
@@ -129,11 +137,12 @@ public final class BucketAccumulator {
 
     /** The bucket as the document that is written for it. */
     public TrendBucket result(String topic, String platform, long startMillis, long endMillis, boolean complete) {
+        TrendBucket.Count[] sketched = sketchTerms(terms, termsCarried(topic, complete));
         return new TrendBucket(topic, platform, startMillis, endMillis, complete,
                 taxonomyVersions.toArray(new String[0]), posts, cappedPosts, botPosts, likes, reposts, replies,
                 quotes, votes, likes + reposts + replies + quotes + votes, unattributedEngagement,
-                Math.round(authors.getEstimate()), Math.round(engagers.getEstimate()), topPosts(), topTerms(terms),
-                top(communities, TOP_COMMUNITIES), top(languages, Integer.MAX_VALUE));
+                Math.round(authors.getEstimate()), Math.round(engagers.getEstimate()), topPosts(), topTerms(sketched),
+                top(communities, TOP_COMMUNITIES), top(languages, Integer.MAX_VALUE), sketched);
     }
 
     /**
@@ -182,12 +191,13 @@ public final class BucketAccumulator {
         }
         candidates.sort(Comparator.comparingLong((TrendBucket.TopPost p) -> -p.engagement())
                 .thenComparing(TrendBucket.TopPost::id));
+        TrendBucket.Count[] sketched = sketchTerms(terms, termsCarried(topic, complete));
         return new TrendBucket(topic, TrendBucket.ALL_PLATFORMS, startMillis, endMillis, complete,
                 versions.toArray(new String[0]), posts, capped, bots, likes, reposts, replies, quotes, votes,
                 likes + reposts + replies + quotes + votes, unattributed, Math.round(authors.getEstimate()),
                 Math.round(engagers.getEstimate()),
                 candidates.subList(0, Math.min(TOP_POSTS, candidates.size())).toArray(new TrendBucket.TopPost[0]),
-                topTerms(terms), top(communities, TOP_COMMUNITIES), top(languages, Integer.MAX_VALUE));
+                topTerms(sketched), top(communities, TOP_COMMUNITIES), top(languages, Integer.MAX_VALUE), sketched);
     }
 
     /**
@@ -229,14 +239,27 @@ public final class BucketAccumulator {
         return engagement > otherEngagement || engagement == otherEngagement && id.compareTo(otherId) < 0;
     }
 
-    private static TrendBucket.Count[] topTerms(ItemsSketch<String> terms) {
+    /**
+     * Only complete buckets of topics reach the spike stage: early results (every few seconds per open bucket)
+     * and {@code _all} carry the top ten only, as before there were sketch terms.
+     */
+    private static int termsCarried(String topic, boolean complete) {
+        return complete && !TrendBucket.ALL_TOPICS.equals(topic) ? SKETCH_TERMS : TOP_TERMS;
+    }
+
+    /** The sketch's {@code limit} most frequent terms (ties: the smaller term). */
+    private static TrendBucket.Count[] sketchTerms(ItemsSketch<String> terms, int limit) {
         ItemsSketch.Row<String>[] rows = terms.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES);
         return Arrays.stream(rows)
                 .sorted(Comparator.<ItemsSketch.Row<String>>comparingLong(r -> -r.getEstimate())
                         .thenComparing(ItemsSketch.Row::getItem))
-                .limit(TOP_TERMS)
+                .limit(limit)
                 .map(r -> new TrendBucket.Count(r.getItem(), r.getEstimate()))
                 .toArray(TrendBucket.Count[]::new);
+    }
+
+    private static TrendBucket.Count[] topTerms(TrendBucket.Count[] sketched) {
+        return Arrays.copyOf(sketched, Math.min(TOP_TERMS, sketched.length));
     }
 
     static TrendBucket.Count[] top(Map<String, Long> counts, int limit) {

@@ -12,6 +12,13 @@ import java.util.Objects;
  * <p>{@code complete} is false for early results of a bucket whose end the watermark has not passed yet; the
  * document is rewritten under the same id when the bucket completes and again for each late event within the
  * allowed lateness, so the last write is always the most complete.
+ *
+ * <p>{@code sketchTerms} is not part of the document: it is what the bucket's term sketch holds, most frequent
+ * first, up to {@link BucketAccumulator#SKETCH_TERMS} terms (the document's {@code topTerms} are its first ten),
+ * so that a spike's explanation sees the terms of the whole minute, not only those already frequent. Complete
+ * buckets of topics carry that many; early results and {@link #ALL_TOPICS}, which the spike stage does not read,
+ * only the top ten. Null in a bucket restored from a savepoint of a release before it (read
+ * {@link #termsForExplanation()}).
  */
 public record TrendBucket(
         String topic,
@@ -35,7 +42,8 @@ public record TrendBucket(
         TopPost[] topPosts,
         Count[] topTerms,
         Count[] topCommunities,
-        Count[] languages) {
+        Count[] languages,
+        Count[] sketchTerms) {
 
     public static final String ALL_TOPICS = "_all";
     public static final String ALL_PLATFORMS = "all";
@@ -55,7 +63,18 @@ public record TrendBucket(
         return topic + "|" + platform + "|" + Instant.ofEpochMilli(bucketStartMillis);
     }
 
-    /** Equal in everything but the sketched unique counts (compared within the sketch's error elsewhere). */
+    /**
+     * The terms a spike's explanation counts for this bucket: the sketch's terms, or the top terms of a bucket
+     * from a release that did not carry them.
+     */
+    public Count[] termsForExplanation() {
+        return sketchTerms == null || sketchTerms.length == 0 ? topTerms : sketchTerms;
+    }
+
+    /**
+     * Equal as documents, in everything but the sketched unique counts (compared within the sketch's error
+     * elsewhere): {@code sketchTerms}, which the document does not hold, is not compared either.
+     */
     public boolean equalsExceptEstimates(TrendBucket o) {
         return topic.equals(o.topic) && platform.equals(o.platform) && bucketStartMillis == o.bucketStartMillis
                 && bucketEndMillis == o.bucketEndMillis && complete == o.complete
@@ -70,7 +89,7 @@ public record TrendBucket(
     @Override
     public boolean equals(Object o) {
         return o instanceof TrendBucket b && equalsExceptEstimates(b) && uniqueAuthors == b.uniqueAuthors
-                && uniqueEngagers == b.uniqueEngagers;
+                && uniqueEngagers == b.uniqueEngagers && Arrays.equals(sketchTerms, b.sketchTerms);
     }
 
     @Override
@@ -86,6 +105,7 @@ public record TrendBucket(
                 + " authors=" + uniqueAuthors + " engagers=" + uniqueEngagers + " versions="
                 + Arrays.toString(taxonomyVersions) + " topPosts=" + Arrays.toString(topPosts) + " terms="
                 + Arrays.toString(topTerms) + " communities=" + Arrays.toString(topCommunities) + " langs="
-                + Arrays.toString(languages) + "]";
+                + Arrays.toString(languages) + " sketchTerms=" + (sketchTerms == null ? 0 : sketchTerms.length)
+                + "]";
     }
 }

@@ -10,7 +10,7 @@ import java.time.Instant;
 
 /**
  * The {@code discourse-event-impact} document of an {@link EventImpact} (schemas/json/event-impact.schema.json),
- * in the monthly index of the event's time, id {@code event_id|platform}.
+ * in the monthly index of the event's time, id {@code event_id|topic|platform}: one per topic of the event.
  */
 public final class EventImpactDocuments implements DocumentMapper<EventImpact> {
     private static final long serialVersionUID = 1L;
@@ -49,6 +49,7 @@ public final class EventImpactDocuments implements DocumentMapper<EventImpact> {
                 g.writeString(t);
             }
             g.writeEndArray();
+            g.writeStringField("topic", i.topic());
             g.writeStringField("platform", i.platform());
             g.writeBooleanField("complete", i.complete());
             g.writeNumberField("baseline_posts_per_bucket", SpikeDocuments.round(i.baselinePosts()));

@@ -25,9 +25,11 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -265,30 +267,41 @@ public final class Demo {
         }
     }
 
-    /** Per event on the calendar, how each platform moved in the 48 hours after it. */
+    /** Per event on the calendar and each of its topics, how each platform moved in the 48 hours after it. */
     private void printImpact(List<JsonNode> impacts, String index, DemoStory story) {
-        out.printf("%nEvent impact (index %s; 48 h after each event, on its first topic):%n", index);
+        out.printf("%nEvent impact (index %s; 48 h after each event, on each of its topics):%n", index);
         if (impacts.isEmpty()) {
             out.println("  none");
             return;
         }
         List<String> order = platformOrder();
         for (DemoStory.Event e : story.events()) {
-            out.printf("%s \"%s\" at %s, topic %s:%n", e.id(), e.name(), e.time(), e.topic());
-            out.printf("  %-11s %12s %6s %6s %13s %13s %18s%n", "platform", "baseline/min", "peak", "lift",
-                    "time to peak", "excess posts", "excess engagement");
+            // The story's topic first, then any other topic the event's documents measure.
+            Set<String> topics = new LinkedHashSet<>(List.of(e.topic()));
             impacts.stream().filter(d -> d.get("event_id").asText().equals(e.id()))
-                    .sorted(Comparator.comparingInt(d -> order.indexOf(d.get("platform").asText())))
-                    .forEach(d -> out.printf("  %-11s %12.2f %6.0f %6.1f %13s %13.0f %18.0f%n",
-                            d.get("platform").asText(), d.get("baseline_posts_per_bucket").asDouble(),
-                            d.get("peak_posts").asDouble(), d.get("peak_lift").asDouble(),
-                            d.has("time_to_peak_minutes")
-                                    ? String.format("%.0f min", d.get("time_to_peak_minutes").asDouble()) : "-",
-                            d.get("excess_posts").asDouble(), d.get("excess_engagement").asDouble()));
+                    .map(d -> d.get("topic").asText()).sorted().forEach(topics::add);
+            for (String topic : topics) {
+                printImpact(impacts, e, topic, order);
+            }
         }
         if (impacts.stream().anyMatch(d -> !d.get("complete").asBoolean())) {
             out.println("  (the stream ends before 48 hours have passed: these are the figures so far, complete=false)");
         }
+    }
+
+    private void printImpact(List<JsonNode> impacts, DemoStory.Event e, String topic, List<String> order) {
+        out.printf("%s \"%s\" at %s, topic %s:%n", e.id(), e.name(), e.time(), topic);
+        out.printf("  %-11s %12s %6s %6s %13s %13s %18s%n", "platform", "baseline/min", "peak", "lift",
+                "time to peak", "excess posts", "excess engagement");
+        impacts.stream()
+                .filter(d -> d.get("event_id").asText().equals(e.id()) && d.get("topic").asText().equals(topic))
+                .sorted(Comparator.comparingInt(d -> order.indexOf(d.get("platform").asText())))
+                .forEach(d -> out.printf("  %-11s %12.2f %6.0f %6.1f %13s %13.0f %18.0f%n",
+                        d.get("platform").asText(), d.get("baseline_posts_per_bucket").asDouble(),
+                        d.get("peak_posts").asDouble(), d.get("peak_lift").asDouble(),
+                        d.has("time_to_peak_minutes")
+                                ? String.format("%.0f min", d.get("time_to_peak_minutes").asDouble()) : "-",
+                        d.get("excess_posts").asDouble(), d.get("excess_engagement").asDouble()));
     }
 
     private static List<String> platformOrder() {

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * A known event on the calendar (a model release, a pledge, a court ruling): spikes that start near it on one
- * of its topics are linked to it, and its impact on each platform is measured. {@code topics[0]} is the topic
- * its impact is measured on.
+ * of its topics are linked to it, and its impact on each of its topics on each platform is measured.
+ * {@code topics[0]} is its main topic (the demo lists it first).
  */
 public record CalendarEvent(String id, String name, long timeMillis, String[] topics, String url)
         implements Serializable {

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The terms over-represented in a spike against its topic's own usual terms: the log-odds ratio with an
@@ -12,8 +13,11 @@ import java.util.Map;
  * (the two corpora together, {@value #PRIOR_MASS} pseudo-counts) keeps rare terms from ranking high on one or
  * two occurrences; a term needs {@value #MIN_COUNT} occurrences in the spike and z above {@value #MIN_Z}.
  *
- * <p>The counts come from the buckets' top terms (ten per bucket), so a spike's terms are the frequent ones of
- * its minutes, compared with the frequent ones of the topic's quiet minutes.
+ * <p>The spike's counts come from its buckets' term sketches (up to 100 terms per bucket, not only the ten the
+ * bucket documents show), so a term that rises from nothing is counted in the minute it rises; the baseline is
+ * the topic's decayed {@link TermBaseline} sketch of its quiet minutes, which has a weight for any term (an upper
+ * bound), so a term absent before has a baseline near zero and one that was merely not among the top terms is
+ * not mistaken for new. docs/spikes.md says what can still be missed.
  */
 public final class DistinctiveTerms {
     static final double PRIOR_MASS = 100;
@@ -22,6 +26,7 @@ public final class DistinctiveTerms {
 
     private DistinctiveTerms() {}
 
+    /** Against a baseline given as its terms and their weights (every other term weighs 0). */
     public static SpikeDocument.Term[] of(String[] spikeTerms, long[] spikeCounts, String[] baseTerms,
             double[] baseWeights, int limit) {
         Map<String, Double> base = new HashMap<>();
@@ -30,6 +35,12 @@ public final class DistinctiveTerms {
             base.put(baseTerms[i], baseWeights[i]);
             nBase += baseWeights[i];
         }
+        return of(spikeTerms, spikeCounts, t -> base.getOrDefault(t, 0.0), nBase, limit);
+    }
+
+    /** Against a baseline that weighs any term ({@code baseWeight}), {@code nBase} in all. */
+    public static SpikeDocument.Term[] of(String[] spikeTerms, long[] spikeCounts, ToDoubleFunction<String> baseWeight,
+            double nBase, int limit) {
         double nSpike = 0;
         for (long c : spikeCounts) {
             nSpike += c;
@@ -44,7 +55,8 @@ public final class DistinctiveTerms {
             if (ys < MIN_COUNT) {
                 continue;
             }
-            double yb = base.getOrDefault(spikeTerms[i], 0.0);
+            // An upper-bound sketch may answer a little more than the whole for a tiny baseline: keep it a share.
+            double yb = Math.min(baseWeight.applyAsDouble(spikeTerms[i]), nBase);
             double alpha = PRIOR_MASS * (ys + yb) / total;
             double delta = Math.log((ys + alpha) / (nSpike + PRIOR_MASS - ys - alpha))
                     - Math.log((yb + alpha) / (nBase + PRIOR_MASS - yb - alpha));

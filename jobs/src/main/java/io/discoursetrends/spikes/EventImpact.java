@@ -1,12 +1,14 @@
 package io.discoursetrends.spikes;
 
 /**
- * How one calendar event moved one platform (schemas/json/event-impact.schema.json), measured on the event's
- * first topic over the 48 hours after it. Id {@code event_id|platform}; rewritten as the window fills,
- * {@code complete} once it has. Times are epoch millis, -1 or NaN when not known yet.
+ * How one calendar event moved one of its topics on one platform (schemas/json/event-impact.schema.json), over
+ * the 48 hours after it: an event of several topics has one impact per topic and platform. Id
+ * {@code event_id|topic|platform}; rewritten as the window fills, {@code complete} once it has. Times are epoch
+ * millis, -1 or NaN when not known yet.
  */
 public record EventImpact(
         CalendarEvent event,
+        String topic,
         String platform,
         boolean complete,
         double baselinePosts,
@@ -18,7 +20,11 @@ public record EventImpact(
         double halfLifeMinutes) {
 
     public String documentId() {
-        return event.id() + "|" + platform;
+        return documentId(event.id(), topic, platform);
+    }
+
+    public static String documentId(String eventId, String topic, String platform) {
+        return eventId + "|" + topic + "|" + platform;
     }
 
     public double peakLift() {

@@ -35,8 +35,9 @@ import org.apache.flink.util.OutputTag;
  *   <li>A topic that goes quiet during a spike emits no buckets: a timer feeds the detector empty buckets, so
  *       the spike still closes.</li>
  *   <li>Each bucket also leaves a {@link Pulse} ({@link #PULSES}) for the cross-platform divergence check, and
- *       for each calendar event whose first topic is this key's, the event's impact ({@link #IMPACTS}) is
- *       measured over the 48 hours after it against the baseline the detector expected.</li>
+ *       for each calendar event that concerns this key's topic (any of its topics), the event's impact on this
+ *       topic and platform ({@link #IMPACTS}) is measured over the 48 hours after it against the baseline the
+ *       detector expected.</li>
  *   <li>A key without buckets for {@code idleTtl} is forgotten (event-time timer), unless a spike is open.</li>
  * </ul>
  */
@@ -117,10 +118,12 @@ public final class SpikeDetectionFunction
         if (h == null) {
             h = new SpikeState.History();
         }
+        double termDecay = Math.pow(0.5, (double) size / DAY);
+        h.adoptLegacyTerms(termDecay); // a state from before the term sketch: once
         Map<String, CalendarEvent> calendar = calendar(ctx.getBroadcastState(CALENDAR));
         onStep(step, b, h, calendar, out);
         if (!step.spikeOpen()) {
-            h.learn(b, Math.pow(0.5, (double) size / DAY), Math.min(1, (double) size / Duration.ofHours(6).toMillis()));
+            h.learn(b, termDecay, Math.min(1, (double) size / Duration.ofHours(6).toMillis()));
         } else {
             h.lastBucketMillis = b.bucketStartMillis(); // a spike's buckets are not quiet minutes to learn from
         }
@@ -207,13 +210,16 @@ public final class SpikeDetectionFunction
             Step step = detector.update(st, emptyStart, size, 0, 0);
             detectorState.update(st);
             SpikeState.History h = history.value();
+            if (h != null) {
+                h.adoptLegacyTerms(Math.pow(0.5, (double) size / DAY));
+            }
             if (step.transition() == Transition.CLOSE) {
                 close(topic, platform, step, emptyStart, h == null ? new SpikeState.History() : h, out);
             } else if (st.open) {
                 ctx.timerService().registerEventTimeTimer(emptyStart + (QUIET_STEP_BUCKETS + 1) * size - 1);
             }
         }
-        completeImpacts(timestamp, platform, ctx);
+        completeImpacts(timestamp, topic, platform, ctx);
         if (!st.open && timestamp >= st.lastBucketStartMillis + idleTtlMillis) {
             detectorState.clear();
             explanation.clear();
@@ -230,7 +236,8 @@ public final class SpikeDetectionFunction
                 open ? -1 : step.endedAtMillis(), step.peak(), step.baselineAtStart(), step.peakRatio(),
                 step.peakScore(), step.severity().name().toLowerCase(Locale.ROOT), e.posts, e.engagement,
                 e.maxAuthors, e.topPosts(TOP_POSTS),
-                DistinctiveTerms.of(e.terms, e.termCounts, h.terms, h.weights, TOP_TERMS), e.event, new String[0]);
+                DistinctiveTerms.of(e.terms, e.termCounts, h::termWeight, h.termMass(), TOP_TERMS), e.event,
+                new String[0]);
     }
 
     /** The calendar event on this topic nearest to the spike's start, within the link window. */
@@ -263,7 +270,7 @@ public final class SpikeDetectionFunction
             ReadOnlyContext ctx) throws Exception {
         long start = b.bucketStartMillis();
         for (CalendarEvent ev : calendar.values()) {
-            if (!ev.primaryTopic().equals(b.topic()) || start < ev.timeMillis()
+            if (!ev.concerns(b.topic()) || start < ev.timeMillis()
                     || start >= ev.timeMillis() + IMPACT_WINDOW_MILLIS) {
                 continue;
             }
@@ -280,11 +287,12 @@ public final class SpikeDetectionFunction
             im.addEmptyUntil(start, firstBucketAfter(ev.timeMillis()), bucketMillis);
             im.add(start, b.posts(), b.engagement());
             impacts.put(ev.id(), im);
-            ctx.output(IMPACTS, impact(ev, b.platform(), im, false));
+            ctx.output(IMPACTS, impact(ev, b.topic(), b.platform(), im, false));
         }
     }
 
-    private void completeImpacts(long timestamp, String platform, OnTimerContext ctx) throws Exception {
+    private void completeImpacts(long timestamp, String topic, String platform, OnTimerContext ctx)
+            throws Exception {
         List<String> done = new ArrayList<>();
         Map<String, CalendarEvent> calendar = calendar(ctx.getBroadcastState(CALENDAR));
         for (Iterator<Map.Entry<String, SpikeState.Impact>> it = impacts.iterator(); it.hasNext(); ) {
@@ -300,7 +308,7 @@ public final class SpikeDetectionFunction
                         im.addEmptyUntil(firstBucketAfter(ev.timeMillis() + IMPACT_WINDOW_MILLIS),
                                 firstBucketAfter(ev.timeMillis()), bucketMillis);
                     }
-                    ctx.output(IMPACTS, impact(ev, platform, im, !endOfInput));
+                    ctx.output(IMPACTS, impact(ev, topic, platform, im, !endOfInput));
                 }
                 done.add(e.getKey());
             }
@@ -310,8 +318,9 @@ public final class SpikeDetectionFunction
         }
     }
 
-    private static EventImpact impact(CalendarEvent ev, String platform, SpikeState.Impact im, boolean complete) {
-        return new EventImpact(ev, platform, complete, im.baselinePosts, im.baselineEngagement, im.peakPosts,
+    private static EventImpact impact(CalendarEvent ev, String topic, String platform, SpikeState.Impact im,
+            boolean complete) {
+        return new EventImpact(ev, topic, platform, complete, im.baselinePosts, im.baselineEngagement, im.peakPosts,
                 im.peakAtMillis, im.excessPosts, im.excessEngagement, im.halfLifeMinutes);
     }
 

@@ -18,7 +18,10 @@ public final class SpikeState {
     static final int KEPT_POSTS = 20;
     static final int KEPT_TERMS = 300;
 
-    /** What an open spike has gathered: totals, the posts behind it and its terms. */
+    /**
+     * What an open spike has gathered: totals, the posts behind it and its terms (the {@value #KEPT_TERMS} most
+     * frequent over its buckets, from every term each bucket's sketch carries).
+     */
     public static class Explanation {
         public long posts;
         public long engagement;
@@ -66,7 +69,7 @@ public final class SpikeState {
             for (int i = 0; i < terms.length; i++) {
                 counts.put(terms[i], termCounts[i]);
             }
-            for (TrendBucket.Count c : b.topTerms()) {
+            for (TrendBucket.Count c : b.termsForExplanation()) {
                 counts.merge(c.value(), c.count(), Long::sum);
             }
             List<Map.Entry<String, Long>> kept = new ArrayList<>(counts.entrySet());
@@ -92,13 +95,27 @@ public final class SpikeState {
     }
 
     /**
-     * What a topic usually talks about on this platform, for the distinctive terms of its spikes: term weights
-     * from the buckets outside spikes, decaying with a half-life of a day; and its usual engagement per bucket,
-     * for event impact.
+     * What a topic usually talks about on this platform, for the distinctive terms of its spikes: the terms of its
+     * buckets outside spikes (every term each bucket's sketch carries, not only its top ten), decaying with a
+     * half-life of a day, in a {@link TermBaseline} sketch of 4 KB, with their total weight; and its usual
+     * engagement per bucket, for event impact.
+     *
+     * <p>{@code terms} and {@code weights} are the layout of the releases before the sketch (the 300 heaviest
+     * terms, learned from the buckets' top ten): a state restored from such a savepoint has them and no sketch;
+     * {@link #adoptLegacyTerms} folds them into the sketch, then empties them. That list never saw a term outside
+     * a minute's top ten, so it is folded in as {@value #LEGACY_BUCKETS} quiet minutes' worth of weight, not the
+     * day or more it stands for: the minutes after the upgrade, which see every term, soon outweigh its bias
+     * (until they do, a middling term may be named distinctive for lack of a baseline).
      */
     public static class History {
+        static final double LEGACY_BUCKETS = 30;
+
         public String[] terms = new String[0];
         public double[] weights = new double[0];
+        /** {@link TermBaseline} cells; null until first used (and in a state from an older savepoint). */
+        public float[] termSketch;
+        /** Total decayed weight of the terms in {@code termSketch}. */
+        public double termMass;
         public double engagementLevel;
         public long buckets;
         public long lastBucketMillis;
@@ -113,26 +130,49 @@ public final class SpikeState {
                 engagementLevel *= Math.pow(1 - engagementRate, missing);
             }
             lastBucketMillis = b.bucketStartMillis();
-            Map<String, Double> w = new HashMap<>();
-            for (int i = 0; i < terms.length; i++) {
-                w.put(terms[i], weights[i] * decay);
-            }
-            for (TrendBucket.Count c : b.topTerms()) {
-                w.merge(c.value(), (double) c.count(), Double::sum);
-            }
-            List<Map.Entry<String, Double>> kept = new ArrayList<>(w.entrySet());
-            kept.sort(Comparator.<Map.Entry<String, Double>>comparingDouble(e -> -e.getValue())
-                    .thenComparing(Map.Entry::getKey));
-            int m = Math.min(KEPT_TERMS, kept.size());
-            terms = new String[m];
-            weights = new double[m];
-            for (int i = 0; i < m; i++) {
-                terms[i] = kept.get(i).getKey();
-                weights[i] = kept.get(i).getValue();
+            adoptLegacyTerms(decay);
+            TermBaseline.decay(termSketch, decay);
+            termMass *= decay;
+            for (TrendBucket.Count c : b.termsForExplanation()) {
+                TermBaseline.add(termSketch, c.value(), c.count());
+                termMass += c.count();
             }
             engagementLevel = buckets == 0 ? b.engagement()
                     : engagementLevel + engagementRate * (b.engagement() - engagementLevel);
             buckets++;
+        }
+
+        /** The term's usual decayed weight (an upper bound: see {@link TermBaseline}). */
+        double termWeight(String term) {
+            adoptLegacyTerms(1);
+            return TermBaseline.estimate(termSketch, term);
+        }
+
+        /** The total of the terms' weights. */
+        double termMass() {
+            adoptLegacyTerms(1);
+            return termMass;
+        }
+
+        /**
+         * Creates the sketch if there is none, with the terms of a state from before it (see the class comment);
+         * {@code decayPerBucket} tells how many buckets the old weights stand for.
+         */
+        void adoptLegacyTerms(double decayPerBucket) {
+            if (termSketch != null) {
+                return;
+            }
+            termSketch = TermBaseline.empty();
+            // The old weights sum about n_eff buckets of top terms, n_eff = (1 - decay^buckets) / (1 - decay).
+            double buckets = decayPerBucket < 1
+                    ? (1 - Math.pow(decayPerBucket, this.buckets)) / (1 - decayPerBucket) : this.buckets;
+            double scale = Math.min(1, LEGACY_BUCKETS / Math.max(1, buckets));
+            for (int i = 0; i < terms.length; i++) {
+                TermBaseline.add(termSketch, terms[i], weights[i] * scale);
+                termMass += weights[i] * scale;
+            }
+            terms = new String[0];
+            weights = new double[0];
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.discoursetrends.engagement.AttributedEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -188,6 +189,35 @@ class TopicBucketFunctionTest {
         assertThat(all.topTerms()).containsExactly(new TrendBucket.Count("spam", 2));
     }
 
+    /**
+     * The document shows the ten most frequent terms; the bucket carries every term its sketch holds, up to
+     * {@link BucketAccumulator#SKETCH_TERMS}, for the spike explanations, on each platform and on all together.
+     */
+    @Test
+    void shouldCarryTheTermsOfTheWholeMinuteBeyondTheTopTen() throws Exception {
+        int post = 0;
+        for (int k = 1; k <= 14; k++) {
+            for (int i = 0; i < k; i++, post++) {
+                add("ai-art", post("p" + post, post % 60, "author" + post, String.format("t%02d", k), "en"));
+            }
+        }
+        add("ai-art", mastodonPost("m1", 3, "mallory")); // "diffusion", on the other platform
+        h.processWatermark(T0 + MINUTE);
+
+        List<TrendBucket> out = h.extractOutputValues();
+        TrendBucket bluesky = out.stream().filter(b -> b.platform().equals("bluesky")).findFirst().orElseThrow();
+        TrendBucket all = out.stream().filter(b -> b.platform().equals("all")).findFirst().orElseThrow();
+        TrendBucket.Count[] expected = new TrendBucket.Count[14];
+        for (int k = 14; k >= 1; k--) {
+            expected[14 - k] = new TrendBucket.Count(String.format("t%02d", k), k);
+        }
+        assertThat(bluesky.sketchTerms()).containsExactly(expected);
+        assertThat(bluesky.topTerms()).containsExactly(Arrays.copyOf(expected, 10));
+        assertThat(all.sketchTerms()).hasSize(15).contains(new TrendBucket.Count("diffusion", 1))
+                .startsWith(Arrays.copyOf(expected, 13));
+        assertThat(all.topTerms()).containsExactly(Arrays.copyOf(expected, 10));
+    }
+
     @Test
     void shouldComposeTheAllPlatformsDocumentExactlyAsCountingEveryPlatformsEventsTogetherWould() throws Exception {
         List<AttributedEvent> events = List.of(post("p1", 1, "alice", "diffusion", "en"),
@@ -253,7 +283,7 @@ class TopicBucketFunctionTest {
         return new TrendBucket(b.topic(), platform, b.bucketStartMillis(), b.bucketEndMillis(), b.complete(),
                 b.taxonomyVersions(), b.posts(), b.cappedPosts(), b.botPosts(), b.likes(), b.reposts(), b.replies(),
                 b.quotes(), b.votes(), b.engagement(), b.unattributedEngagement(), b.uniqueAuthors(),
-                b.uniqueEngagers(), b.topPosts(), b.topTerms(), b.topCommunities(), b.languages());
+                b.uniqueEngagers(), b.topPosts(), b.topTerms(), b.topCommunities(), b.languages(), b.sketchTerms());
     }
 
     static AttributedEvent post(String id, int second, String author, String term, String lang) {

@@ -45,7 +45,8 @@ public class DocumentSchemaTest {
                     new TrendBucket.TopPost("at://did:plc:a/post/1", "https://bsky.app/profile/a/post/1", "hello", 9),
                     new TrendBucket.TopPost("at://did:plc:b/post/2", null, null, 5)},
                 new TrendBucket.Count[] {new TrendBucket.Count("diffusion", 3)}, new TrendBucket.Count[0],
-                new TrendBucket.Count[] {new TrendBucket.Count("en", 12)});
+                new TrendBucket.Count[] {new TrendBucket.Count("en", 12)},
+                new TrendBucket.Count[] {new TrendBucket.Count("diffusion", 3), new TrendBucket.Count("lora", 1)});
     }
 
     @Test

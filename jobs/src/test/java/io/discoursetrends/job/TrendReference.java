@@ -1,5 +1,6 @@
 package io.discoursetrends.job;
 
+import io.discoursetrends.buckets.BucketAccumulator;
 import io.discoursetrends.buckets.TrendBucket;
 import io.discoursetrends.classify.Classification;
 import io.discoursetrends.classify.CompiledTaxonomy;
@@ -271,7 +272,8 @@ final class TrendReference {
                     a.versions.toArray(new String[0]), a.posts, a.capped, a.bots, a.likes, a.reposts, a.replies,
                     a.quotes, a.votes, a.likes + a.reposts + a.replies + a.quotes + a.votes, a.unattributed,
                     a.perAuthor.size(), a.engagers.size(), topPosts(a), top(a.terms, 10), top(a.communities, 5),
-                    top(a.languages, Integer.MAX_VALUE));
+                    top(a.languages, Integer.MAX_VALUE), top(a.terms, TrendBucket.ALL_TOPICS.equals(parts[0])
+                            ? BucketAccumulator.TOP_TERMS : BucketAccumulator.SKETCH_TERMS));
             buckets.put(id, b);
             exactAuthors.put(id, (long) a.perAuthor.size());
             exactEngagers.put(id, (long) a.engagers.size());

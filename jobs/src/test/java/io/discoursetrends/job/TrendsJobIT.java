@@ -386,7 +386,8 @@ class TrendsJobIT {
                 d.get("engagement").asLong(), d.get("unattributed_engagement").asLong(),
                 d.get("unique_authors").asLong(), d.get("unique_engagers").asLong(),
                 posts.toArray(new TrendBucket.TopPost[0]), counts(d.get("top_terms"), "term", "count"),
-                counts(d.get("top_communities"), "community", "posts"), counts(d.get("languages"), "lang", "posts"));
+                counts(d.get("top_communities"), "community", "posts"), counts(d.get("languages"), "lang", "posts"),
+                null); // the sketch's terms are not part of the document
     }
 
     private static TrendBucket.Count[] counts(JsonNode array, String value, String count) {

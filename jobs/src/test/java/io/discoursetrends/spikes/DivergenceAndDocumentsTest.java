@@ -80,14 +80,16 @@ class DivergenceAndDocumentsTest {
         assertThat(c.get("baseline").asDouble()).isEqualTo(5.12);
         assertThat(c.at("/event/id").asText()).isEqualTo("qwen");
 
-        EventImpact impact = new EventImpact(ev, "reddit", false, 5, 10, 60, T0 + 30 * MIN, 800, 1200, Double.NaN);
+        EventImpact impact = new EventImpact(ev, "open-weight-models", "reddit", false, 5, 10, 60, T0 + 30 * MIN,
+                800, 1200, Double.NaN);
         EventImpactDocuments docs = new EventImpactDocuments("discourse-event-impact");
         JsonNode i = JSON.readTree(docs.source(impact));
         assertThat(DocumentSchemaTest.schema("event-impact").validate(i)).as(i.toString()).isEmpty();
         assertThat(i.get("peak_lift").asDouble()).isEqualTo(12.0);
         assertThat(i.get("time_to_peak_minutes").asDouble()).isEqualTo(30.0);
         assertThat(i.has("half_life_minutes")).isFalse();
-        assertThat(docs.id(impact)).isEqualTo("qwen|reddit");
+        assertThat(i.get("topic").asText()).isEqualTo("open-weight-models");
+        assertThat(docs.id(impact)).isEqualTo("qwen|open-weight-models|reddit");
         assertThat(docs.index(impact)).isEqualTo("discourse-event-impact-2026.05");
     }
 

@@ -2,10 +2,15 @@ package io.discoursetrends.spikes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.discoursetrends.buckets.BucketAccumulator;
 import io.discoursetrends.buckets.TrendBucket;
+import io.discoursetrends.engagement.AttributedEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
@@ -93,6 +98,96 @@ class SpikeDetectionFunctionTest {
         assertThat(after.get(after.size() - 1).complete()).isTrue();
     }
 
+    /**
+     * A word nobody used before (absent from every earlier bucket) that is not among the ten most frequent terms
+     * of its spike minute either, only the most over-represented one: ten common words each outnumber it in every
+     * minute. Buckets are counted by {@link BucketAccumulator} from posts, as the job counts them. Six middling
+     * words, never in a bucket's top ten, keep their usual share in the spike: they are not distinctive.
+     */
+    @Test
+    void shouldNameATermThatRisesFromNothingThoughNeverAmongAMinutesTopTen() throws Exception {
+        String[] common = {"agent", "bench", "cuda", "eval", "gguf", "infer", "llama", "quant", "tokens", "weights"};
+        String[] middling = {"apache", "context", "license", "mistral", "ollama", "vram"};
+        List<TrendBucket> buckets = new ArrayList<>();
+        for (int minute = 0; minute < 200; minute++) {
+            boolean spike = minute >= 180 && minute < 183;
+            BucketAccumulator acc = new BucketAccumulator();
+            int posts = spike ? 120 : 20;
+            for (int i = 0; i < posts; i++) {
+                List<String> terms = new ArrayList<>(List.of(common[i % 10], common[(i + 3) % 10]));
+                if (i < posts * 6 / 10) {
+                    terms.add(middling[i % 6]); // 2 of each a quiet minute, 12 in a spike minute
+                }
+                if (spike && i % 6 == 0) {
+                    terms.add("zephyr"); // 20 a spike minute, against 24 of each common word
+                }
+                acc.add(post(minute, i, terms), 3);
+            }
+            long start = T0 + minute * MIN;
+            buckets.add(acc.result("open-weight-models", "reddit", start, start + MIN, true));
+        }
+        // The premise: the word is in no bucket's top ten, the spike minutes' included; the middling words neither.
+        assertThat(buckets).allSatisfy(b -> assertThat(b.topTerms()).extracting(TrendBucket.Count::value)
+                .hasSize(10).containsOnly(common));
+        assertThat(buckets.get(180).sketchTerms()).contains(new TrendBucket.Count("zephyr", 20));
+
+        for (TrendBucket b : buckets) {
+            add(b);
+        }
+        List<SpikeDocument> docs = h.extractOutputValues();
+        assertThat(docs.stream().map(SpikeDocument::spikeId).distinct()).hasSize(1);
+        SpikeDocument first = docs.get(0);
+        assertThat(first.updatedAtMillis()).isEqualTo(T0 + 180 * MIN); // found in the minute it rose
+        assertThat(first.distinctiveTerms()).extracting(SpikeDocument.Term::term).first().isEqualTo("zephyr");
+        SpikeDocument last = docs.get(docs.size() - 1);
+        assertThat(last.open()).isFalse();
+        assertThat(last.distinctiveTerms()).extracting(SpikeDocument.Term::term).containsExactly("zephyr");
+        assertThat(last.distinctiveTerms()[0].count()).isEqualTo(60);
+    }
+
+    /**
+     * An event of two topics moves each: one impact per event x topic x platform, each measured on its own
+     * topic's series against its own baseline, with distinct document ids. A topic not on the event has none.
+     */
+    @Test
+    void shouldMeasureAnEventsImpactOnEachOfItsTopics() throws Exception {
+        CalendarEvent ruling = new CalendarEvent("weights-ruling", "Court rules on open weights", T0 + 178 * MIN,
+                new String[] {"open-weight-models", "ai-law-policy"}, null);
+        h.processBroadcastElement(ruling, T0);
+        for (int minute = 0; minute < 200; minute++) {
+            boolean models = minute >= 180 && minute < 186;
+            boolean law = minute >= 181 && minute < 184;
+            add(bucket("open-weight-models", minute, models ? 60 : 5, models ? "ruling" : "chatter"));
+            add(bucket("ai-law-policy", minute, law ? 30 : 2, law ? "court" : "chatter"));
+            add(bucket("ai-healthcare", minute, 4, "chatter"));
+        }
+        List<EventImpact> impacts = sideOutput(SpikeDetectionFunction.IMPACTS);
+        assertThat(impacts).allSatisfy(i -> assertThat(i.event()).isEqualTo(ruling));
+        assertThat(impacts).extracting(EventImpact::topic).containsOnly("open-weight-models", "ai-law-policy");
+        Map<String, EventImpact> latest = new HashMap<>();
+        impacts.forEach(i -> latest.put(i.documentId(), i));
+        assertThat(latest).containsOnlyKeys("weights-ruling|open-weight-models|reddit",
+                "weights-ruling|ai-law-policy|reddit");
+        EventImpact models = latest.get("weights-ruling|open-weight-models|reddit");
+        assertThat(models.peakPosts()).isEqualTo(60);
+        assertThat(models.peakAtMillis()).isEqualTo(T0 + 180 * MIN);
+        assertThat(models.baselinePosts()).isBetween(3.0, 7.0);
+        assertThat(models.excessPosts()).isGreaterThan(6 * 50);
+        EventImpact law = latest.get("weights-ruling|ai-law-policy|reddit");
+        assertThat(law.peakPosts()).isEqualTo(30);
+        assertThat(law.peakAtMillis()).isEqualTo(T0 + 181 * MIN);
+        assertThat(law.baselinePosts()).isBetween(1.0, 3.0);
+        assertThat(law.excessPosts()).isBetween(3 * 25.0, 3 * 30.0);
+        assertThat(law.halfLifeMinutes()).isEqualTo(3.0);
+
+        h.watermark(T0 + 178 * MIN + SpikeDetectionFunction.IMPACT_WINDOW_MILLIS);
+        Map<String, EventImpact> done = new HashMap<>();
+        sideOutput(SpikeDetectionFunction.IMPACTS).forEach(i -> done.put(i.documentId(), i));
+        assertThat(done.values()).hasSize(2).allSatisfy(i -> assertThat(i.complete()).isTrue());
+        // The rest of the 48 hours were silent minutes on both topics: below each one's own baseline.
+        assertThat(done.get("weights-ruling|ai-law-policy|reddit").excessPosts()).isLessThan(law.excessPosts());
+    }
+
     @Test
     void shouldNotFireOnNoiseAtLowCountsOrOnAOneBucketBlip() throws Exception {
         for (int minute = 0; minute < 300; minute++) {
@@ -149,12 +244,25 @@ class SpikeDetectionFunctionTest {
     }
 
     static TrendBucket bucket(int minute, long posts, String term) {
+        return bucket("open-weight-models", minute, posts, term);
+    }
+
+    static TrendBucket bucket(String topic, int minute, long posts, String term) {
         long start = T0 + minute * MIN;
-        return new TrendBucket("open-weight-models", "reddit", start, start + MIN, true, new String[] {"v1"}, posts, 0,
+        return new TrendBucket(topic, "reddit", start, start + MIN, true, new String[] {"v1"}, posts, 0,
                 0, posts * 2, 0, 0, 0, 0, posts * 2, 0, posts, posts,
                 new TrendBucket.TopPost[] {new TrendBucket.TopPost("post-" + term, "https://example.org/" + term,
                         "about " + term, posts * 2)},
                 new TrendBucket.Count[] {new TrendBucket.Count(term, posts), new TrendBucket.Count("model", posts)},
-                new TrendBucket.Count[0], new TrendBucket.Count[0]);
+                new TrendBucket.Count[0], new TrendBucket.Count[0],
+                new TrendBucket.Count[] {new TrendBucket.Count(term, posts), new TrendBucket.Count("model", posts)});
+    }
+
+    /** Post {@code i} of a minute, by an author of its own, with these terms. */
+    private static AttributedEvent post(int minute, int i, List<String> terms) {
+        return new AttributedEvent(AttributedEvent.Kind.POST, "reddit", T0 + minute * MIN + i * 100L,
+                new String[] {"open-weight-models"}, "v1", "p-" + minute + "-" + i, null, null,
+                "reddit|u-" + minute + "-" + i, false, false, false, false, "en", "r/LocalLLaMA",
+                terms.toArray(new String[0]), 0, 0, 0, 0, 0);
     }
 }

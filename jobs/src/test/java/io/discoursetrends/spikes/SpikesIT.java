@@ -310,9 +310,9 @@ class SpikesIT {
     private static void checkImpact(SoftAssertions softly, SpikesStream.Burst b, List<JsonNode> impacts) {
         Map<String, JsonNode> byPlatform = new HashMap<>();
         for (JsonNode d : impacts) {
-            if (d.get("event_id").asText().equals(b.event().id())) {
-                softly.assertThat(byPlatform.put(d.get("platform").asText(), d)).as("one document per platform")
-                        .isNull();
+            if (d.get("event_id").asText().equals(b.event().id()) && d.get("topic").asText().equals(b.topic())) {
+                softly.assertThat(byPlatform.put(d.get("platform").asText(), d))
+                        .as("one document per topic and platform").isNull();
             }
         }
         double quietestLift = Double.MAX_VALUE;
@@ -325,6 +325,7 @@ class SpikesIT {
             }
             softly.assertThat(d.get("complete").asBoolean()).as(what).isTrue();
             softly.assertThat(d.get("topics").get(0).asText()).isEqualTo(b.topic());
+            softly.assertThat(d.get("topic").asText()).isEqualTo(b.topic());
             double minutesToBurst = (b.start().toEpochMilli() - b.event().timeMillis()) / (double) MINUTE;
             int minutes = b.perMinute().get(p).length;
             softly.assertThat(d.get("peak_lift").asDouble()).as("%s: peak lift", what).isGreaterThan(5);
@@ -370,14 +371,14 @@ class SpikesIT {
                 .isCloseTo(engagement - d.get("baseline_engagement_per_bucket").asDouble() * buckets, within(slack));
     }
 
-    /** The sum of a bucket figure of the event's first topic on the document's platform in its 48-hour window. */
+    /** The sum of a bucket figure of the document's topic and platform in its event's 48-hour window. */
     private static double sumInWindow(JsonNode impact, String field) {
         long from = millis(impact, "event_time");
         long to = from + SpikeDetectionFunction.IMPACT_WINDOW_MILLIS;
         String query = """
                 {"size":0,"query":{"bool":{"filter":[{"term":{"topic":"%s"}},{"term":{"platform":"%s"}},
                   {"range":{"bucket_start":{"gte":%d,"lt":%d}}}]}},"aggs":{"s":{"sum":{"field":"%s"}}}}"""
-                .formatted(impact.get("topics").get(0).asText(), impact.get("platform").asText(), from, to, field);
+                .formatted(impact.get("topic").asText(), impact.get("platform").asText(), from, to, field);
         try {
             es.indices().refresh(r -> r.index("discourse-trends-*"));
             return es.search(s -> s.index("discourse-trends-*").withJson(new java.io.StringReader(query)), Void.class)
@@ -416,9 +417,9 @@ class SpikesIT {
     }
 
     private static String describeImpact(JsonNode d) {
-        return String.format("  %-24s %-10s baseline %.2f peak %.0f lift %.1f time to peak %s min excess %.0f"
+        return String.format("  %-24s %-22s %-10s baseline %.2f peak %.0f lift %.1f time to peak %s min excess %.0f"
                         + " engagement %.0f half-life %s complete %s", d.get("event_id").asText(),
-                d.get("platform").asText(), d.get("baseline_posts_per_bucket").asDouble(),
+                d.get("topic").asText(), d.get("platform").asText(), d.get("baseline_posts_per_bucket").asDouble(),
                 d.get("peak_posts").asDouble(), d.get("peak_lift").asDouble(),
                 d.path("time_to_peak_minutes").asText("-"),
                 d.get("excess_posts").asDouble(), d.get("excess_engagement").asDouble(),
