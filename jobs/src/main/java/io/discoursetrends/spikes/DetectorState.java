@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Everything the detector remembers about one key: a fixed set of primitives and two small primitive arrays
- * (24 + 7 doubles; about 500 bytes in all), whatever the key's history. A Flink POJO (public class, public no-arg
+ * (24 + 7 doubles; about 620 bytes in all), whatever the key's history. A Flink POJO (public class, public no-arg
  * constructor, public fields of primitive and primitive-array types only), so Flink's PojoSerializer stores it
  * without Kryo; adding a field later is a compatible schema change for that serializer.
  *

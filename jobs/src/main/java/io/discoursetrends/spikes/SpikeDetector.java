@@ -33,6 +33,12 @@ import java.io.Serializable;
  *       only from ordinary buckets (within {@value #OUTLIER} noise units, no spike open); level and rhythm learn
  *       from every bucket, clipped, so a peak that returns every afternoon becomes rhythm within days and even a
  *       permanent jump of level ends its spike eventually.</li>
+ *   <li><b>Calibration to the key</b>: on a key judged on its own scale (a measurement, or a count with at least
+ *       twice Poisson's noise) a bucket beating the key's record score opens a spike at once; and an abrupt
+ *       opening needs a score above the key's routine daily maximum, the score a Gumbel law fitted to its past
+ *       daily maxima puts at once in {@value #ROUTINE_DAYS} days (a false-alarm rate on its routine). Both wait
+ *       until the key has had two whole days after its first: a new key learns its routine without alerting on
+ *       it.</li>
  * </ol>
  *
  * <p><b>Determinism.</b> {@link #update} is a pure function of (settings, state, input): a state restored from a

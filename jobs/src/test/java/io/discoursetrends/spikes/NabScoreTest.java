@@ -49,7 +49,7 @@ class NabScoreTest {
 
     /** Its development half (the detector's changes were chosen on it) and its held-out half (only reported). */
     static final Map<Profile, Double> NAB_OTHER_DEV = Map.of(
-            Profile.STANDARD, 58.6,
+            Profile.STANDARD, 58.5,
             Profile.REWARD_LOW_FP, 51.9,
             Profile.REWARD_LOW_FN, 62.8);
     static final Map<Profile, Double> NAB_OTHER_HELD_OUT = Map.of(
