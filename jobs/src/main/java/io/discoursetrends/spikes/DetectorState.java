@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Everything the detector remembers about one key: a fixed set of primitives and two small primitive arrays
- * (24 + 7 doubles; about 500 bytes in all), whatever the key's history. A Flink POJO (public class, public no-arg
+ * (24 + 7 doubles; about 620 bytes in all), whatever the key's history. A Flink POJO (public class, public no-arg
  * constructor, public fields of primitive and primitive-array types only), so Flink's PojoSerializer stores it
  * without Kryo; adding a field later is a compatible schema change for that serializer.
  *
@@ -51,6 +51,20 @@ public class DetectorState {
     /** The highest score (and the deepest drop) the key has had, decaying over burstinessHalfLife. */
     public double recordScore;
     public double recordDrop;
+
+    /**
+     * The key's daily extremes (UTC days): the current day (epoch day number) and its highest score and deepest
+     * drop so far; the mean and mean absolute deviation of the past days' highest scores and deepest drops; how
+     * many days have been folded into them. They calibrate a Gumbel law of the key's daily maximum.
+     */
+    public long extremesDay;
+    public double dayMaxScore;
+    public double dayMaxDrop;
+    public double dailyMaxMean;
+    public double dailyMaxDeviation;
+    public double dailyDropMean;
+    public double dailyDropDeviation;
+    public int extremeDays;
 
     /** Evidence of an abrupt burst (CUSUM of scores with the large slack); 0 when there is none. */
     public double burstEvidence;
@@ -116,6 +130,14 @@ public class DetectorState {
         c.dropBurstEvidence = dropBurstEvidence;
         c.dropSustainedEvidence = dropSustainedEvidence;
         c.dropQuietUntilMillis = dropQuietUntilMillis;
+        c.extremesDay = extremesDay;
+        c.dayMaxScore = dayMaxScore;
+        c.dayMaxDrop = dayMaxDrop;
+        c.dailyMaxMean = dailyMaxMean;
+        c.dailyMaxDeviation = dailyMaxDeviation;
+        c.dailyDropMean = dailyDropMean;
+        c.dailyDropDeviation = dailyDropDeviation;
+        c.extremeDays = extremeDays;
         c.burstEvidence = burstEvidence;
         c.sustainedEvidence = sustainedEvidence;
         c.runStartMillis = runStartMillis;
@@ -152,6 +174,11 @@ public class DetectorState {
                 && Double.compare(dropBurstEvidence, s.dropBurstEvidence) == 0
                 && Double.compare(dropSustainedEvidence, s.dropSustainedEvidence) == 0
                 && dropQuietUntilMillis == s.dropQuietUntilMillis
+                && extremesDay == s.extremesDay && Double.compare(dayMaxScore, s.dayMaxScore) == 0
+                && Double.compare(dayMaxDrop, s.dayMaxDrop) == 0 && Double.compare(dailyMaxMean, s.dailyMaxMean) == 0
+                && Double.compare(dailyMaxDeviation, s.dailyMaxDeviation) == 0
+                && Double.compare(dailyDropMean, s.dailyDropMean) == 0
+                && Double.compare(dailyDropDeviation, s.dailyDropDeviation) == 0 && extremeDays == s.extremeDays
                 && Double.compare(burstEvidence, s.burstEvidence) == 0
                 && Double.compare(sustainedEvidence, s.sustainedEvidence) == 0 && runStartMillis == s.runStartMillis
                 && Double.compare(runBaseline, s.runBaseline) == 0

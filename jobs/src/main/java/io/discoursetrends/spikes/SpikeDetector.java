@@ -33,6 +33,12 @@ import java.io.Serializable;
  *       only from ordinary buckets (within {@value #OUTLIER} noise units, no spike open); level and rhythm learn
  *       from every bucket, clipped, so a peak that returns every afternoon becomes rhythm within days and even a
  *       permanent jump of level ends its spike eventually.</li>
+ *   <li><b>Calibration to the key</b>: on a key judged on its own scale (a measurement, or a count with at least
+ *       twice Poisson's noise) a bucket beating the key's record score opens a spike at once; and an abrupt
+ *       opening needs a score above the key's routine daily maximum, the score a Gumbel law fitted to its past
+ *       daily maxima puts at once in {@value #ROUTINE_DAYS} days (a false-alarm rate on its routine). Both wait
+ *       until the key has had two whole days after its first: a new key learns its routine without alerting on
+ *       it.</li>
  * </ol>
  *
  * <p><b>Determinism.</b> {@link #update} is a pure function of (settings, state, input): a state restored from a
@@ -69,6 +75,27 @@ public final class SpikeDetector implements Serializable {
     private static final double ROOT_AT_ZERO = Math.sqrt(ANSCOMBE);
     /** A measurement that has never moved has this much noise (on the root scale): any move is then news. */
     private static final double MIN_MEASURE_NOISE = 1e-6;
+    /**
+     * The false-alarm rate of an abrupt spike on a key's routine: its ordinary daily maximum score passes the bar
+     * about once in this many days (a week: an analyst's routine is weekly). See {@link #routineMax}.
+     */
+    static final double ROUTINE_DAYS = 7;
+    /**
+     * Memory of the record rule's record: on a key with no anomaly, a new record (tail probability 1/(n+1) among
+     * the n buckets remembered) comes about once per half-life / ln 2, here once in about 40 days.
+     */
+    static final long RECORD_HALF_LIFE_MILLIS = 28 * 24 * 3_600_000L;
+    /**
+     * A count key whose noise is at least this many times Poisson's (variance 4x) is judged on its own scale, like a
+     * measurement, by the record rule: Poisson's floor no longer anchors its scores (a taxi count, a request count).
+     * Below it, one minute at 3.5x the baseline stays a blip (the job's small topics).
+     */
+    static final double OWN_SCALE = 2;
+    /** Whole days of daily extremes (after the key's first, partial day) before its routine maximum is known. */
+    static final int ROUTINE_KNOWN_DAYS = 2;
+    private static final double EULER_GAMMA = 0.5772156649;
+    /** The standard Gumbel quantile exceeded with probability 1 / ROUTINE_DAYS. */
+    private static final double GUMBEL_ROUTINE_QUANTILE = -Math.log(-Math.log(1 - 1 / ROUTINE_DAYS));
     private static final long HOUR = 3_600_000L;
     private static final long DAY = 24 * HOUR;
     private static final long WEEK = 7 * DAY;
@@ -85,6 +112,7 @@ public final class SpikeDetector implements Serializable {
     private transient double noiseRate;
     private transient double burstinessRate;
     private transient double recordDecay;
+    private transient double dailyRate;
 
     public SpikeDetector(DetectorSettings settings) {
         if (settings == null) {
@@ -211,6 +239,8 @@ public final class SpikeDetector implements Serializable {
         double factor = inRun(st) ? st.runBurstinessFactor : burstinessFactor(st);
         double score = noiseScore / factor;
         boolean warm = st.bucketsSeen >= s.warmupBuckets();
+        foldDay(st, t);
+        double gate = routineMax(st.dailyMaxMean, st.dailyMaxDeviation, st.extremeDays);
 
         Transition transition = Transition.NONE;
         long endedAt = -1;
@@ -264,7 +294,8 @@ public final class SpikeDetector implements Serializable {
                     st.runMaxAuthors = authors;
                 }
                 boolean record = recordBeaten(st, t, score, st.recordScore);
-                if (burst >= s.burstThreshold() || sustained >= s.sustainedThreshold() || record) {
+                boolean aboveRoutine = Math.max(score, st.runPeakScore) > gate;
+                if ((burst >= s.burstThreshold() || record) && aboveRoutine || sustained >= s.sustainedThreshold()) {
                     // The minimums are about counts (a handful of posts is no trend); a measurement has no
                     // volume, and a ratio of temperatures or of negative values means nothing.
                     boolean enough = st.measure || st.runVolume >= s.minVolume()
@@ -275,7 +306,7 @@ public final class SpikeDetector implements Serializable {
                         st.open = true;
                         // An abrupt burst started with its first burst-sized bucket; a sustained rise when the
                         // evidence of it began (the CUSUM's estimate of the change point).
-                        boolean abrupt = burst >= s.burstThreshold() || record;
+                        boolean abrupt = (burst >= s.burstThreshold() || record) && aboveRoutine;
                         st.startedAtMillis = abrupt ? st.burstStartMillis : st.runStartMillis;
                         st.baselineAtStart = abrupt ? st.burstBaseline : st.runBaseline;
                         // The peak may have come before the bucket that confirmed the burst.
@@ -294,8 +325,13 @@ public final class SpikeDetector implements Serializable {
         }
 
         boolean dropped = warm && !st.open && drop(st, t, noiseScore / factor);
-        st.recordScore = Math.max(score, st.recordScore * recordDecay);
-        st.recordDrop = Math.max(-noiseScore / factor, st.recordDrop * recordDecay);
+        // A key's first day is scored against noise and burstiness estimates still forming: its scores are not
+        // yet the key's, so its extremes set neither the record nor the routine daily maximum.
+        boolean calibrated = t - st.firstBucketStartMillis >= DAY;
+        st.dayMaxScore = Math.max(st.dayMaxScore, calibrated ? score : 0);
+        st.dayMaxDrop = Math.max(st.dayMaxDrop, calibrated ? -noiseScore / factor : 0);
+        st.recordScore = Math.max(calibrated ? score : 0, st.recordScore * recordDecay);
+        st.recordDrop = Math.max(calibrated ? -noiseScore / factor : 0, st.recordDrop * recordDecay);
         learn(st, t, bucketMillis, value, rootBase, rawScore, noiseScore, sigma, hourA, hourB, w, day, hf, df);
         st.bucketsSeen++;
         st.lastBucketStartMillis = t;
@@ -312,7 +348,59 @@ public final class SpikeDetector implements Serializable {
      * its baseline stays a blip on every count key.
      */
     private boolean recordBeaten(DetectorState st, long t, double score, double record) {
-        return st.measure && score > settings.burstSlack() && score > record && t - st.firstBucketStartMillis >= DAY;
+        return (st.measure || st.noiseScale >= OWN_SCALE) && score > OUTLIER && score > record
+                && st.extremeDays >= ROUTINE_KNOWN_DAYS;
+    }
+
+    /**
+     * At the first bucket of a new UTC day, folds the day before's highest score and deepest drop into the key's
+     * daily extremes (a running mean over the first days, then exponential over {@code burstinessHalfLife}); the
+     * key's first day is partial and left out. Each day's extreme counts at most as the current routine maximum
+     * (Huber-style, like the burstiness): one extraordinary day moves the estimate a step, not to itself.
+     */
+    private void foldDay(DetectorState st, long t) {
+        long day = Math.floorDiv(t, DAY);
+        if (day == st.extremesDay) {
+            return;
+        }
+        if (st.bucketsSeen > 0 && st.extremesDay > Math.floorDiv(st.firstBucketStartMillis, DAY)) {
+            // The deviation's running mean starts on the second day (the first has nothing to deviate from).
+            double a = Math.max(dailyRate, 1.0 / (st.extremeDays + 1));
+            double max = clip(st.dayMaxScore, routineMax(st.dailyMaxMean, st.dailyMaxDeviation, st.extremeDays));
+            if (st.extremeDays == 0) {
+                st.dailyMaxMean = max; // the deviations start from the second day
+            }
+            st.dailyMaxDeviation += a * (Math.abs(max - st.dailyMaxMean) - st.dailyMaxDeviation);
+            st.dailyMaxMean += a * (max - st.dailyMaxMean);
+            double drop = clip(st.dayMaxDrop, routineMax(st.dailyDropMean, st.dailyDropDeviation, st.extremeDays));
+            if (st.extremeDays == 0) {
+                st.dailyDropMean = drop;
+            }
+            st.dailyDropDeviation += a * (Math.abs(drop - st.dailyDropMean) - st.dailyDropDeviation);
+            st.dailyDropMean += a * (drop - st.dailyDropMean);
+            st.extremeDays++;
+        }
+        st.extremesDay = day;
+        st.dayMaxScore = Double.NEGATIVE_INFINITY;
+        st.dayMaxDrop = Double.NEGATIVE_INFINITY;
+    }
+
+    /** A day's extreme as the estimate learns it: at most the current bar, once there is one. */
+    private static double clip(double extreme, double bar) {
+        return bar == Double.NEGATIVE_INFINITY ? extreme : Math.min(extreme, bar);
+    }
+
+    /**
+     * The score the key's routine daily maximum exceeds only once in {@value #ROUTINE_DAYS} days: the quantile of a
+     * Gumbel law (the law of the maximum of many buckets) fitted by moments to its past daily maxima. Infinite
+     * (no bar) until two days are known.
+     */
+    static double routineMax(double mean, double meanAbsDeviation, int days) {
+        if (days < ROUTINE_KNOWN_DAYS) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double beta = meanAbsDeviation * MEAN_ABS_TO_SD * Math.sqrt(6) / Math.PI;
+        return mean - EULER_GAMMA * beta + beta * GUMBEL_ROUTINE_QUANTILE;
     }
 
     /**
@@ -329,9 +417,12 @@ public final class SpikeDetector implements Serializable {
         final DetectorSettings s = settings;
         st.dropBurstEvidence = Math.max(0, st.dropBurstEvidence - score - s.burstSlack());
         st.dropSustainedEvidence = Math.max(0, st.dropSustainedEvidence - score - s.sustainedSlack());
-        boolean record = recordBeaten(st, t, -score, st.recordDrop);
-        if (st.dropBurstEvidence >= s.burstThreshold() || st.dropSustainedEvidence >= s.sustainedThreshold()
-                || record) {
+        // A count cannot fall below zero, and a low count's zero buckets tie: its deepest drop is bounded and a
+        // "new record" of it is no tail event, so counts report drops by the evidence only.
+        boolean record = st.measure && recordBeaten(st, t, -score, st.recordDrop);
+        boolean aboveRoutine = -score > routineMax(st.dailyDropMean, st.dailyDropDeviation, st.extremeDays);
+        if ((st.dropBurstEvidence >= s.burstThreshold() || record) && aboveRoutine
+                || st.dropSustainedEvidence >= s.sustainedThreshold()) {
             st.dropBurstEvidence = 0;
             st.dropSustainedEvidence = 0;
             st.dropQuietUntilMillis = t + baselineHalfLifeMillis;
@@ -501,7 +592,8 @@ public final class SpikeDetector implements Serializable {
         dayRate = bucketMillis >= WEEK ? 0 : rate(bucketMillis, settings.weeklyHalfLife().toMillis() / 7.0);
         noiseRate = rate(bucketMillis, settings.noiseHalfLife().toMillis());
         burstinessRate = rate(bucketMillis, settings.burstinessHalfLife().toMillis());
-        recordDecay = 1 - burstinessRate;
+        recordDecay = 1 - rate(bucketMillis, RECORD_HALF_LIFE_MILLIS);
+        dailyRate = rate(DAY, settings.burstinessHalfLife().toMillis());
         ratesForBucketMillis = bucketMillis;
     }
 

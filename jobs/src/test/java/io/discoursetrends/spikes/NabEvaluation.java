@@ -14,10 +14,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.DoubleFunction;
 
 /**
@@ -70,6 +72,42 @@ public final class NabEvaluation {
             int slash = key.indexOf('/');
             out.add(new LabelledFile(key.substring(slash + 1), key.substring(0, slash), series,
                     NabScorer.windowRows(timestamps, e.getValue())));
+        }
+        return out;
+    }
+
+    /** The two halves of a corpus: changes to the detector are chosen on DEV, HELD_OUT only reports. */
+    enum Half {
+        ALL, DEV, HELD_OUT;
+
+        static Half parse(String s) {
+            return switch (s) {
+                case "all" -> ALL;
+                case "dev" -> DEV;
+                case "held-out" -> HELD_OUT;
+                default -> throw new IllegalArgumentException("--subset must be all, dev or held-out, got " + s);
+            };
+        }
+    }
+
+    /**
+     * One half of a corpus, reproducibly: within each category, the files in name order, alternately: the 1st,
+     * 3rd, 5th... are the development half, the 2nd, 4th... the held-out half (docs/spikes.md).
+     */
+    static List<LabelledFile> half(List<LabelledFile> corpus, Half half) {
+        if (half == Half.ALL) {
+            return corpus;
+        }
+        Map<String, List<LabelledFile>> byCategory = new TreeMap<>();
+        for (LabelledFile f : corpus) {
+            byCategory.computeIfAbsent(f.category(), k -> new ArrayList<>()).add(f);
+        }
+        List<LabelledFile> out = new ArrayList<>();
+        for (List<LabelledFile> files : byCategory.values()) {
+            files.sort(Comparator.comparing(LabelledFile::name));
+            for (int i = half == Half.DEV ? 0 : 1; i < files.size(); i += 2) {
+                out.add(files.get(i));
+            }
         }
         return out;
     }
@@ -223,13 +261,30 @@ public final class NabEvaluation {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "-";
     }
 
-    /** Prints the whole evaluation: {@code NabEvaluation [SHARED_DIR]} (default ../shared). */
+    /**
+     * Prints the whole evaluation: {@code NabEvaluation [SHARED_DIR] [--subset all|dev|held-out]} (default
+     * ../shared, all): nab-other's files of that half only (see {@link #half}); with all, each half's summary too.
+     */
     public static void main(String[] args) throws IOException {
-        Path shared = Path.of(args.length > 0 ? args[0] : "../shared");
+        Path shared = Path.of("../shared");
+        Half subset = Half.ALL;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--subset") && i + 1 < args.length) {
+                subset = Half.parse(args[++i]);
+            } else {
+                shared = Path.of(args[i]);
+            }
+        }
         List<LabelledFile> train = load(shared.resolve("spike-series/nab-realtweets-train"));
         List<LabelledFile> other = load(shared.resolve("spike-series/nab-other"));
         DetectorSettings d = DetectorSettings.DEFAULTS;
-        System.out.println(report(train, other, d));
+        System.out.println(report(train, half(other, subset), d));
+        if (subset == Half.ALL) {
+            for (Half h : List.of(Half.DEV, Half.HELD_OUT)) {
+                System.out.println("nab-other, " + h.name().toLowerCase(Locale.ROOT).replace('_', '-') + " half:");
+                System.out.println(table(score(half(other, h), d), true));
+            }
+        }
     }
 
     static String report(List<LabelledFile> train, List<LabelledFile> other, DetectorSettings d) {

@@ -339,8 +339,9 @@ class SpikeDetectorTest {
         DetectorState state = new DetectorState();
         List<Step> quiet = new ArrayList<>();
         long t = T0;
-        // A load around 0.5 that wanders by 0.01 for two days, and dips below zero once (an offset sensor).
-        for (; t < T0 + 2 * DAY; t += 5 * MINUTE) {
+        // A load around 0.5 that wanders by 0.01 for three days (a new key learns its routine daily maximum over
+        // two whole days after its first), and dips below zero once (an offset sensor).
+        for (; t < T0 + 3 * DAY; t += 5 * MINUTE) {
             double v = t == T0 + DAY ? -0.2 : 0.5 + random.nextGaussian() * 0.01;
             quiet.add(detector.update(state, t, 5 * MINUTE, v, -1, false));
         }
