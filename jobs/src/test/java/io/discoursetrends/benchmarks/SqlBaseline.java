@@ -41,14 +41,19 @@ import org.apache.flink.types.Row;
  *   <li>deduplication by id with {@code ROW_NUMBER() ... ORDER BY proctime} keeping the first row, the pattern
  *       Flink's documentation gives (insert-only output), its state kept for {@code table.exec.state.ttl} = 1 day
  *       (the job's {@code dedup.ttl});</li>
- *   <li>the taxonomy as one generated {@code CASE WHEN ... THEN 'topic' END} per topic in one {@code ARRAY},
- *       {@code CROSS JOIN UNNEST} to a row per matched topic: no UDF, nothing to deploy beside the SQL. A phrase is
- *       {@code words LIKE '% phrase words %'} on the text lower-cased with one {@code REGEXP_REPLACE} of HTML tags,
- *       entities and every run of non-letters and non-digits to a space (padded), so phrases match whole words in
- *       order as the job's matcher does; a hashtag is the same word test; a community is {@code IN (...)} on the
- *       subreddit or the Mastodon instance; exclusions are {@code AND NOT (...)}, languages
- *       {@code lang IS NULL OR ... IN (...)}, regexes {@code REGEXP}. Flink SQL has no multi-pattern matcher, so
- *       every post is tested against every phrase (the job's automaton costs the same for 20 or 20,000);</li>
+ *   <li>the taxonomy as one generated {@code UNION ALL} branch per topic, {@code SELECT ..., 'topic' FROM
+ *       unique_events WHERE <the topic's test>}, beside an {@code _all} branch of every event: no UDF, nothing to
+ *       deploy beside the SQL. A phrase is {@code words LIKE '% phrase words %'} on the text lower-cased with one
+ *       {@code REGEXP_REPLACE} of every run of non-letters and non-digits to a space, padded (HTML tags and
+ *       entities removed first), so phrases match whole words in order as the job's matcher does; a hashtag is the same test on
+ *       the text with '#' kept ({@code tags LIKE '% #tag %'});
+ *       a community is {@code IN (...)} on the subreddit or the Mastodon instance; exclusions are
+ *       {@code AND NOT (...)}, languages {@code lang IS NULL OR ... IN (...)}, regexes {@code REGEXP}. Flink SQL
+ *       has no multi-pattern matcher, so every post is tested against every phrase (the job's automaton costs the
+ *       same for 20 or 20,000). Tried first and given up: one {@code CASE WHEN ... THEN 'topic' END} per topic in
+ *       one {@code ARRAY} with {@code CROSS JOIN UNNEST}: a single expression of 2,470 {@code LIKE}s, which the
+ *       planner's code splitter did not finish rewriting in minutes; and one {@code REGEXP} per topic, which
+ *       recompiles its patterns per row once there are more than 64 (Flink's per-thread pattern cache);</li>
  *   <li>{@code TUMBLE} windows, {@code GROUP BY window, GROUPING SETS ((topic, platform), (topic))},
  *       {@code COUNT} of posts and {@code SUM} of engagement, into the same counting sink as the job's
  *       buckets.</li>
@@ -94,12 +99,16 @@ public final class SqlBaseline {
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env, EnvironmentSettings.inStreamingMode());
         tEnv.getConfig().set("table.local-time-zone", "UTC");
         tEnv.getConfig().set("table.exec.state.ttl", "1 d");
+        // As the job does: without it every post is copied into each of the topics' branches.
+        env.getConfig().enableObjectReuse();
         for (String ddl : tables(records)) {
             tEnv.executeSql(ddl);
         }
         List<String> query = query(taxonomy);
-        tEnv.executeSql(query.get(0));
-        Table buckets = tEnv.sqlQuery(query.get(1));
+        for (String view : query.subList(0, query.size() - 1)) {
+            tEnv.executeSql(view);
+        }
+        Table buckets = tEnv.sqlQuery(query.get(query.size() - 1));
         return tEnv.toDataStream(buckets);
     }
 
@@ -157,13 +166,14 @@ public final class SqlBaseline {
         return "CASE WHEN `payload` IS NULL THEN " + column + " ELSE " + json + " END";
     }
 
-    /** The query: a view of events with their topics (dedup, classification), then the windows over it. */
+    /** The query: views of the unique events and of the events per topic, then the windows over them. */
     public static List<String> query(Taxonomy taxonomy) {
         String posts = "SELECT platform, kind, id, ts, proc, body, community, lang, engagement";
         String bskyPost = "kind = 'commit' AND `commit`.`operation` = 'create'"
                 + " AND `commit`.`collection` = 'app.bsky.feed.post' AND `commit`.`record`.`text` IS NOT NULL";
         String bskyUri = "'at://' || did || '/' || `commit`.`collection` || '/' || `commit`.`rkey`";
         String isPost = "'%/app.bsky.feed.post/%'";
+        String engagementColumns = "CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(1 AS BIGINT)";
         String mastodonStatuses = "SELECT "
                 + status("`uri`", "$.uri", "STRING") + " AS uri, "
                 + status("`visibility`", "$.visibility", "STRING") + " AS visibility, "
@@ -186,21 +196,21 @@ public final class SqlBaseline {
                         + " `commit`.`record`.`text` AS body, CAST(NULL AS STRING) AS community,"
                         + " `commit`.`record`.`langs`[1] AS lang, CAST(0 AS BIGINT) AS engagement"
                         + " FROM bluesky WHERE " + bskyPost,
-                "SELECT 'bluesky', 'engagement', " + bskyUri + ", ts, proc, CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(1 AS BIGINT) FROM bluesky"
+                "SELECT 'bluesky', 'engagement', " + bskyUri + ", ts, proc, " + engagementColumns + " FROM bluesky"
                         + " WHERE kind = 'commit' AND `commit`.`operation` = 'create'"
                         + " AND `commit`.`collection` IN ('app.bsky.feed.like', 'app.bsky.feed.repost')"
                         + " AND `commit`.`record`.`subject`.`uri` LIKE " + isPost,
-                "SELECT 'bluesky', 'reply', " + bskyUri + ", ts, proc, CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(1 AS BIGINT) FROM bluesky"
+                "SELECT 'bluesky', 'reply', " + bskyUri + ", ts, proc, " + engagementColumns + " FROM bluesky"
                         + " WHERE " + bskyPost + " AND `commit`.`record`.`reply`.`parent`.`uri` LIKE " + isPost,
-                "SELECT 'bluesky', 'quote', " + bskyUri + ", ts, proc, CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(1 AS BIGINT) FROM bluesky"
+                "SELECT 'bluesky', 'quote', " + bskyUri + ", ts, proc, " + engagementColumns + " FROM bluesky"
                         + " WHERE " + bskyPost + " AND ((`commit`.`record`.`embed`.`$type` = 'app.bsky.embed.record'"
                         + " AND `commit`.`record`.`embed`.`record`.`uri` LIKE " + isPost + ")"
                         + " OR (`commit`.`record`.`embed`.`$type` = 'app.bsky.embed.recordWithMedia'"
                         + " AND `commit`.`record`.`embed`.`record`.`record`.`uri` LIKE " + isPost + "))",
                 // Mastodon: public statuses; a boost is an engagement event, not a post; bots are left out
                 "SELECT 'mastodon', CASE WHEN reblog_uri IS NULL THEN 'post' ELSE 'engagement' END, uri, ts, proc,"
-                        + " CASE WHEN reblog_uri IS NULL THEN COALESCE(spoiler, '') || ' ' || COALESCE(content, '')"
-                        + " END,"
+                        + " CASE WHEN reblog_uri IS NULL THEN "
+                        + html("COALESCE(spoiler, '') || ' ' || COALESCE(content, '')") + " END,"
                         + " LOWER(COALESCE(SPLIT_INDEX(acct, '@', 1),"
                         + " REGEXP_EXTRACT(account_url, '^https?://([^/:]+)', 1))), lang,"
                         + " CASE WHEN reblog_uri IS NULL THEN COALESCE(favourites, 0) + COALESCE(reblogs, 0)"
@@ -219,39 +229,41 @@ public final class SqlBaseline {
                         + " FROM reddit WHERE kind IN ('t3', 't1') AND `data`.`name` IS NOT NULL",
                 // Hacker News: live items of the post types; score and descendants as engagement
                 "SELECT 'hackernews', 'post', 'hn:' || CAST(id AS STRING), ts, proc,"
-                        + " COALESCE(title, '') || ' ' || COALESCE(`text`, ''), CAST(NULL AS STRING),"
+                        + " " + html("COALESCE(title, '') || ' ' || COALESCE(`text`, '')") + ", CAST(NULL AS STRING),"
                         + " CAST(NULL AS STRING), COALESCE(score, 0) + COALESCE(descendants, 0)"
                         + " FROM hackernews WHERE `type` IN ('story', 'ask', 'poll', 'job', 'comment')"
                         + " AND deleted IS NOT TRUE AND dead IS NOT TRUE AND id IS NOT NULL");
-        String unique = "SELECT platform, kind, ts, body, community, lang, engagement FROM ("
+        // The words are computed before the dedup, so that the topics' branches below share them: Calcite would
+        // merge a projection after the dedup into each branch and lower-case the text once per topic.
+        // words: for phrases; tags: the same with '#' (and '_') kept, for hashtags.
+        String words = "' ' || LOWER(REGEXP_REPLACE(body, '[^\\p{L}\\p{N}]+', ' ')) || ' '";
+        String tags = "' ' || LOWER(REGEXP_REPLACE(body, '[^\\p{L}\\p{N}#_]+', ' ')) || ' '";
+        String unique = "SELECT platform, kind, ts, body, community, lang, engagement, words, tags FROM ("
                 + "SELECT *, ROW_NUMBER() OVER (PARTITION BY platform, kind, id ORDER BY proc ASC) AS rn"
-                + " FROM (" + events + ")) WHERE rn = 1";
-        String words = "' ' || LOWER(REGEXP_REPLACE(body, '<[^>]*>|&[#a-zA-Z0-9]+;|[^\\p{L}\\p{N}]+', ' '))"
-                + " || ' '";
-        String withWords = "SELECT platform, kind, ts, body, community, lang, engagement, " + words + " AS words"
-                + " FROM (" + unique + ")";
-        String topics = "SELECT platform, kind, ts, engagement, CASE WHEN kind = 'post' THEN " + topicArray(taxonomy)
-                + " ELSE ARRAY[CAST('_all' AS STRING)] END AS topics FROM (" + withWords + ")";
-        String classified = "SELECT platform, kind, ts, engagement, topic FROM (" + topics + ")"
-                + " CROSS JOIN UNNEST(topics) AS T(topic)";
-        return List.of("CREATE TEMPORARY VIEW topic_events AS SELECT * FROM (" + classified + ")"
-                        + " WHERE topic IS NOT NULL",
+                + " FROM (SELECT *, " + words + " AS words, " + tags + " AS tags FROM (" + events + ")))"
+                + " WHERE rn = 1";
+        return List.of("CREATE TEMPORARY VIEW unique_events AS " + unique,
+                "CREATE TEMPORARY VIEW topic_events AS " + topicBranches(taxonomy),
                 "SELECT topic, COALESCE(platform, 'all') AS platform, window_start, window_end,"
                         + " COUNT(*) FILTER (WHERE kind = 'post') AS posts, SUM(engagement) AS engagement"
                         + " FROM TABLE(TUMBLE(TABLE topic_events, DESCRIPTOR(ts), INTERVAL '1' MINUTE))"
                         + " GROUP BY window_start, window_end, GROUPING SETS ((topic, platform), (topic))");
     }
 
-    /** {@code ARRAY['_all', CASE WHEN <topic 1> THEN 'id 1' END, ...]}: null where a topic does not match. */
-    static String topicArray(Taxonomy taxonomy) {
+    /**
+     * Every event under {@code _all}, then one {@code UNION ALL} branch per topic with the posts that match it
+     * (a post in two topics is in two branches).
+     */
+    static String topicBranches(Taxonomy taxonomy) {
         List<TopicDefinition> topics = new ArrayList<>(taxonomy.topics());
         topics.sort(Comparator.comparing(TopicDefinition::id));
-        StringBuilder b = new StringBuilder("ARRAY[CAST('_all' AS STRING)");
+        StringBuilder b = new StringBuilder("SELECT platform, kind, ts, engagement, CAST('_all' AS STRING) AS topic"
+                + " FROM unique_events");
         for (TopicDefinition t : topics) {
-            b.append(",\n  CASE WHEN ").append(condition(t)).append(" THEN CAST(").append(literal(t.id()))
-                    .append(" AS STRING) END");
+            b.append("\nUNION ALL SELECT platform, kind, ts, engagement, CAST(").append(literal(t.id()))
+                    .append(" AS STRING) FROM unique_events WHERE kind = 'post' AND ").append(condition(t));
         }
-        return b.append(']').toString();
+        return b.toString();
     }
 
     /** One topic's test, as the SQL user would generate it from the taxonomy file. */
@@ -261,12 +273,14 @@ public final class SqlBaseline {
         for (String phrase : t.phrases()) {
             words.add(words(phrase));
         }
-        for (String tag : t.hashtags()) {
-            words.add(words(tag));
-        }
         words.remove("");
         for (String w : words) {
             any.add("words LIKE " + literal("% " + w + " %"));
+        }
+        for (String tag : t.hashtags().stream().map(TextNormalizer::normalizeHashtag).distinct().toList()) {
+            any.add(tag.contains("_")
+                    ? "tags LIKE " + literal("% #" + tag.replace("_", "\\_") + " %") + " ESCAPE '\\'"
+                    : "tags LIKE " + literal("% #" + tag + " %"));
         }
         if (!t.communities().isEmpty()) {
             any.add("community IN (" + t.communities().stream().map(TextNormalizer::normalizeCommunity).distinct()
@@ -296,6 +310,14 @@ public final class SqlBaseline {
     /** A phrase's words as the query's {@code words} column holds them: lower case, single spaces. */
     static String words(String phrase) {
         return String.join(" ", TextNormalizer.tokens(phrase));
+    }
+
+    /**
+     * HTML (Mastodon's content, Hacker News' text) as text: paragraph and line breaks and entities to a space,
+     * other tags removed (so that {@code #<span>AI</span>} stays one hashtag).
+     */
+    private static String html(String s) {
+        return "REGEXP_REPLACE(REGEXP_REPLACE(" + s + ", '<(/?p|br)[^>]*>|&[#a-zA-Z0-9]+;', ' '), '<[^>]*>', '')";
     }
 
     private static String literal(String s) {

@@ -6,6 +6,7 @@ import io.discoursetrends.benchmarks.SqlBaseline;
 import io.discoursetrends.buckets.TrendBucket;
 import io.discoursetrends.classify.CompiledTaxonomy;
 import io.discoursetrends.classify.Taxonomy;
+import io.discoursetrends.classify.TopicDefinition;
 import io.discoursetrends.model.Platform;
 import io.discoursetrends.replay.RawStreamGenerator;
 import java.time.Duration;
@@ -36,7 +37,14 @@ class SqlBaselineTest {
 
     @Test
     void shouldCountPostsPerTopicPlatformAndMinuteAsTheReferenceDoes() throws Exception {
-        Taxonomy taxonomy = Taxonomy.defaultTaxonomy();
+        // The default topics with their hashtags, communities and exclusions, and their first 20 phrases (the
+        // planner's cost grows with the query; the benchmark runs the whole 2,470-phrase taxonomy).
+        Taxonomy full = Taxonomy.defaultTaxonomy();
+        Taxonomy taxonomy = new Taxonomy(full.version() + "-first-20", full.topics().stream()
+                .map(t -> new TopicDefinition(t.id(), t.label(), t.description(),
+                        t.phrases().subList(0, Math.min(20, t.phrases().size())), t.hashtags(), t.communities(),
+                        t.regexes(), t.exclude(), t.languages()))
+                .toList(), full.source());
         SplittableRandom random = new SplittableRandom(7);
         List<TrendStream.Produced> produced = new ArrayList<>();
         Map<Platform, byte[][]> values = new EnumMap<>(Platform.class);
@@ -100,7 +108,20 @@ class SqlBaselineTest {
 
         assertThat(refPosts.keySet().stream().filter(k -> !k.startsWith(TrendBucket.ALL_TOPICS + "|")).count())
                 .as("buckets of real topics in the reference").isGreaterThan(20);
-        assertThat(sqlPosts).isEqualTo(refPosts);
-        assertThat(sqlBlueskyEngagement).isEqualTo(refBlueskyEngagement);
+        assertThat(differences(sqlPosts, refPosts)).as("posts: SQL against the reference").isEmpty();
+        assertThat(differences(sqlBlueskyEngagement, refBlueskyEngagement))
+                .as("Bluesky engagement of all topics: SQL against the reference").isEmpty();
+    }
+
+    private static List<String> differences(Map<String, Long> sql, Map<String, Long> reference) {
+        TreeMap<String, Long> keys = new TreeMap<>(sql);
+        keys.putAll(reference);
+        List<String> out = new ArrayList<>();
+        for (String k : keys.keySet()) {
+            if (!java.util.Objects.equals(sql.get(k), reference.get(k))) {
+                out.add(k + ": SQL " + sql.get(k) + ", reference " + reference.get(k));
+            }
+        }
+        return out;
     }
 }
