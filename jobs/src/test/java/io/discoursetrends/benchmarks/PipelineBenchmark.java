@@ -18,7 +18,10 @@ import io.discoursetrends.model.Platform;
 import io.discoursetrends.model.SourceEnvelope;
 import io.discoursetrends.normalize.NormalizeResult;
 import io.discoursetrends.normalize.Normalizer;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +63,13 @@ import org.apache.flink.util.NumberSequenceIterator;
  *       the Kafka source, into a discarding sink, on a MiniCluster at parallelism 1: Flink's own floor;</li>
  *   <li>{@code Flink: full topology}: the same source in front of {@link DiscourseTrendsJob#build} (split
  *       dead letters, classify, dedup and attribution, fan-out, topic buckets) with discarding sinks;</li>
- *   <li>the last two stages again with a dense taxonomy ({@code synthetic-2000}: about 8 topics per post),
+ *   <li>{@code Flink SQL: baseline}: the same counting written in Flink SQL over the same bytes
+ *       ({@link SqlBaseline}: JSON format tables, ROW_NUMBER dedup, a generated LIKE test per topic, 1-minute
+ *       TUMBLE windows per topic and platform), into the same counting sink, at parallelism 1; also reported
+ *       without its planning and its JIT compilation, which every SQL job pays afresh;</li>
+ *   <li>scaling: the parse-only job and the full topology at parallelism 2 (the readers interleave the records as
+ *       Kafka partitions would), and the full topology on the RocksDB state backend;</li>
+ *   <li>the full topology again with a dense taxonomy ({@code synthetic-2000}: about 8 topics per post),
  *       to show what the fan-out into one bucket key per topic costs.</li>
  * </ol>
  *
@@ -76,7 +85,9 @@ import org.apache.flink.util.NumberSequenceIterator;
  * <p>Run: see docs/benchmarks.md. Options: {@code --records=N} (default 300000), {@code --rounds=N} (5),
  * {@code --warmup-rounds=N} (4), {@code --events-per-second=N} (1000: the event-time density, which sets
  * how many bucket keys are open at once), {@code --dense=false} to skip the dense-taxonomy stages,
- * {@code --only=TEXT} to run only the stages whose name contains TEXT (e.g. under a profiler). The job enables
+ * {@code --only=TEXT} to run only the stages whose name contains TEXT (e.g. under a profiler), {@code --sql=false}
+ * and {@code --scaling=false} to skip those stages, {@code --sql-warmup=true} to run the SQL stage in the
+ * warm-up rounds too (by default it runs in the measured rounds only: a round of it takes minutes). The job enables
  * Flink's object reuse itself, as in production.
  */
 public final class PipelineBenchmark {
@@ -213,15 +224,40 @@ public final class PipelineBenchmark {
         System.gc(); // the previous stage's garbage is not this stage's cost
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        long jit0 = jit.getTotalCompilationTime();
+        double jit0 = jitCpuSeconds();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         long n = s.work().run();
         long wall1 = System.nanoTime();
         long cpu1 = os.getProcessCpuTime();
-        return new Sample(n, (cpu1 - cpu0) / 1e9, (wall1 - wall0) / 1e9,
-                (jit.getTotalCompilationTime() - jit0) / 1e3);
+        return new Sample(n, (cpu1 - cpu0) / 1e9, (wall1 - wall0) / 1e9, jitCpuSeconds() - jit0);
+    }
+
+    /**
+     * CPU time of the JIT compiler threads so far (Linux: /proc/self/task/N/stat of the threads named "C1
+     * CompilerThre..." and "C2 CompilerThre...", user + system in clock ticks of 1/100 s); NaN elsewhere. (The
+     * JVM's own CompilationMXBean counts elapsed time, which a loaded machine inflates beyond the CPU used.)
+     */
+    private static double jitCpuSeconds() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).strip();
+                    if (!comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler")) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        return ticks / 100.0;
     }
 
     // --- the stages ----------------------------------------------------------------------------------
