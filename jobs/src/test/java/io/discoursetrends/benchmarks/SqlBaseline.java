@@ -38,17 +38,17 @@ import org.apache.flink.types.Row;
  *       boosts and whose author is no bot, Reddit submissions and comments, live Hacker News items) and the
  *       engagement events a record carries itself (Bluesky likes, reposts, replies and quotes of posts, Mastodon
  *       boosts);</li>
- *   <li>deduplication by id with {@code ROW_NUMBER() ... ORDER BY proctime} keeping the first row, the pattern
- *       Flink's documentation gives (insert-only output), its state kept for {@code table.exec.state.ttl} = 1 day
- *       (the job's {@code dedup.ttl});</li>
+ *   <li>deduplication by platform, kind and id with {@code ROW_NUMBER() ... ORDER BY proctime} keeping the
+ *       first row, the pattern Flink's documentation gives (insert-only output), its state kept for
+ *       {@code table.exec.state.ttl} = 1 day (the job's {@code dedup.ttl});</li>
  *   <li>the taxonomy as one generated {@code UNION ALL} branch per topic, {@code SELECT ..., 'topic' FROM
  *       unique_events WHERE <the topic's test>}, beside an {@code _all} branch of every event: no UDF, nothing to
  *       deploy beside the SQL. A phrase is {@code words LIKE '% phrase words %'} on the text lower-cased with one
  *       {@code REGEXP_REPLACE} of every run of non-letters and non-digits to a space, padded (HTML tags and
- *       entities removed first), so phrases match whole words in order as the job's matcher does; a hashtag is the same test on
- *       the text with '#' kept ({@code tags LIKE '% #tag %'});
- *       a community is {@code IN (...)} on the subreddit or the Mastodon instance; exclusions are
- *       {@code AND NOT (...)}, languages {@code lang IS NULL OR ... IN (...)}, regexes {@code REGEXP}. Flink SQL
+ *       entities removed first), so phrases match whole words in order as the job's matcher does; a hashtag is
+ *       the same test on the text with '#' kept ({@code tags LIKE '% #tag %'}); a community is {@code IN (...)}
+ *       on the subreddit or the Mastodon instance; exclusions are {@code AND NOT (...)}, languages
+ *       {@code lang IS NULL OR ... IN (...)}, regexes {@code REGEXP}. Flink SQL
  *       has no multi-pattern matcher, so every post is tested against every phrase (the job's automaton costs the
  *       same for 20 or 20,000). Tried first and given up: one {@code CASE WHEN ... THEN 'topic' END} per topic in
  *       one {@code ARRAY} with {@code CROSS JOIN UNNEST}: a single expression of 2,470 {@code LIKE}s, which the
@@ -168,12 +168,12 @@ public final class SqlBaseline {
 
     /** The query: views of the unique events and of the events per topic, then the windows over them. */
     public static List<String> query(Taxonomy taxonomy) {
-        String posts = "SELECT platform, kind, id, ts, proc, body, community, lang, engagement";
         String bskyPost = "kind = 'commit' AND `commit`.`operation` = 'create'"
                 + " AND `commit`.`collection` = 'app.bsky.feed.post' AND `commit`.`record`.`text` IS NOT NULL";
         String bskyUri = "'at://' || did || '/' || `commit`.`collection` || '/' || `commit`.`rkey`";
         String isPost = "'%/app.bsky.feed.post/%'";
-        String engagementColumns = "CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(1 AS BIGINT)";
+        String engagementColumns = "CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING),"
+                + " CAST(1 AS BIGINT)";
         String mastodonStatuses = "SELECT "
                 + status("`uri`", "$.uri", "STRING") + " AS uri, "
                 + status("`visibility`", "$.visibility", "STRING") + " AS visibility, "
