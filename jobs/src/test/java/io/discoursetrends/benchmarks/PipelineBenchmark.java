@@ -18,7 +18,10 @@ import io.discoursetrends.model.Platform;
 import io.discoursetrends.model.SourceEnvelope;
 import io.discoursetrends.normalize.NormalizeResult;
 import io.discoursetrends.normalize.Normalizer;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,12 +41,14 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.util.MiniClusterWithClientResource;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.NumberSequenceIterator;
 
 /**
  * End-to-end throughput in events per CPU-second, on a realistic mix, for the stages of the job, each as a
@@ -58,7 +63,13 @@ import org.apache.flink.util.Collector;
  *       the Kafka source, into a discarding sink, on a MiniCluster at parallelism 1: Flink's own floor;</li>
  *   <li>{@code Flink: full topology}: the same source in front of {@link DiscourseTrendsJob#build} (split
  *       dead letters, classify, dedup and attribution, fan-out, topic buckets) with discarding sinks;</li>
- *   <li>the last two stages again with a dense taxonomy ({@code synthetic-2000}: about 8 topics per post),
+ *   <li>{@code Flink SQL: baseline}: the same counting written in Flink SQL over the same bytes
+ *       ({@link SqlBaseline}: JSON format tables, ROW_NUMBER dedup, a generated LIKE test per topic, 1-minute
+ *       TUMBLE windows per topic and platform), into the same counting sink, at parallelism 1; also reported
+ *       without its planning and its JIT compilation, which every SQL job pays afresh;</li>
+ *   <li>scaling: the parse-only job and the full topology at parallelism 2 (the readers interleave the records as
+ *       Kafka partitions would), and the full topology on the RocksDB state backend;</li>
+ *   <li>the full topology again with a dense taxonomy ({@code synthetic-2000}: about 8 topics per post),
  *       to show what the fan-out into one bucket key per topic costs.</li>
  * </ol>
  *
@@ -74,10 +85,15 @@ import org.apache.flink.util.Collector;
  * <p>Run: see docs/benchmarks.md. Options: {@code --records=N} (default 300000), {@code --rounds=N} (5),
  * {@code --warmup-rounds=N} (4), {@code --events-per-second=N} (1000: the event-time density, which sets
  * how many bucket keys are open at once), {@code --dense=false} to skip the dense-taxonomy stages,
- * {@code --only=TEXT} to run only the stages whose name contains TEXT (e.g. under a profiler). The job enables
+ * {@code --only=TEXT} to run only the stages whose name contains TEXT (e.g. under a profiler), {@code --sql=false}
+ * and {@code --scaling=false} to skip those stages, {@code --slow-warmup=true} to run the SQL and RocksDB stages
+ * in the warm-up rounds too (by default they run in the measured rounds only: each takes minutes). The job enables
  * Flink's object reuse itself, as in production.
  */
 public final class PipelineBenchmark {
+    private static final String FULL = "Flink: full topology";
+    private static final String SQL = "Flink SQL: baseline";
+    private static final String SQL_STEADY = "Flink SQL: baseline, without planning and JIT";
     private static final String REALISTIC = "default+multiword-2000";
     private static final String DENSE = "synthetic-2000";
 
@@ -96,7 +112,7 @@ public final class PipelineBenchmark {
 
     private record Stage(String name, Work work) {}
 
-    private record Sample(long events, double cpuSeconds, double wallSeconds) {
+    private record Sample(long events, double cpuSeconds, double wallSeconds, double jitSeconds) {
         double rate() {
             return events / cpuSeconds;
         }
@@ -109,11 +125,15 @@ public final class PipelineBenchmark {
         int eventsPerSecond = intArg(args, "events-per-second", 1_000);
         boolean dense = Boolean.parseBoolean(arg(args, "dense", "true"));
         String only = arg(args, "only", "");
+        boolean sql = Boolean.parseBoolean(arg(args, "sql", "true"));
+        boolean slowWarmup = Boolean.parseBoolean(arg(args, "slow-warmup", "false"));
+        boolean scaling = Boolean.parseBoolean(arg(args, "scaling", "true"));
 
         System.out.println("# PipelineBenchmark");
         System.out.println("machine: " + BenchmarkData.machine());
         System.out.printf(Locale.ROOT, "options: records=%d rounds=%d warmup-rounds=%d events-per-second=%d "
-                + "dense=%s only=%s%n", records, rounds, warmups, eventsPerSecond, dense, only);
+                + "dense=%s sql=%s scaling=%s only=%s%n", records, rounds, warmups, eventsPerSecond, dense, sql,
+                scaling, only);
 
         Duration span = Duration.ofSeconds(Math.max(1, records / eventsPerSecond));
         List<BenchmarkData.RawInput> raw = BenchmarkData.mixedStream(records, span, BenchmarkData.SEED);
@@ -123,11 +143,12 @@ public final class PipelineBenchmark {
         Taxonomy realistic = BenchmarkData.taxonomy(REALISTIC, BenchmarkData.SEED);
         Taxonomy denseTaxonomy = BenchmarkData.taxonomy(DENSE, BenchmarkData.SEED);
         long events = describeInput(input, span, List.of(realistic, denseTaxonomy));
+        Map<Platform, String> sqlRecords = SqlBaseline.register(perPlatform(input));
 
         Configuration clusterConfig = new Configuration();
         MiniClusterWithClientResource cluster = new MiniClusterWithClientResource(
                 new MiniClusterResourceConfiguration.Builder().setConfiguration(clusterConfig)
-                        .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+                        .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
         cluster.before();
         try {
             List<Stage> stages = new ArrayList<>();
@@ -138,11 +159,22 @@ public final class PipelineBenchmark {
                         () -> classifyLoop(input, denseTaxonomy)));
             }
             stages.add(new Stage("Flink: normalize only", () -> flinkNormalizeOnly(cluster, inputId, input.length)));
-            stages.add(new Stage("Flink: full topology", () -> flinkFullTopology(cluster, inputId, input.length,
-                    realistic)));
+            stages.add(new Stage(FULL, () -> flinkFullTopology(cluster, inputId, input.length,
+                    realistic, 1, false)));
+            if (sql) {
+                stages.add(new Stage(SQL, () -> flinkSql(cluster, sqlRecords, realistic, events)));
+            }
+            if (scaling) {
+                stages.add(new Stage("Flink: normalize only, parallelism 2",
+                        () -> flinkNormalizeOnly(cluster, inputId, input.length, 2)));
+                stages.add(new Stage(FULL + ", parallelism 2", () -> flinkFullTopology(cluster, inputId,
+                        input.length, realistic, 2, false)));
+                stages.add(new Stage(FULL + ", RocksDB", () -> flinkFullTopology(cluster, inputId, input.length,
+                        realistic, 1, true)));
+            }
             if (dense) {
                 stages.add(new Stage("Flink: full topology (dense taxonomy)", () -> flinkFullTopology(cluster, inputId,
-                        input.length, denseTaxonomy)));
+                        input.length, denseTaxonomy, 1, false)));
             }
 
             stages.removeIf(s -> !s.name().contains(only));
@@ -151,24 +183,40 @@ public final class PipelineBenchmark {
                 boolean warm = round >= warmups;
                 System.out.printf("%nround %d of %d%s%n", round + 1, warmups + rounds, warm ? "" : " (warm-up)");
                 for (Stage s : stages) {
+                    if (!warm && !slowWarmup && (s.name().equals(SQL) || s.name().endsWith("RocksDB"))) {
+                        continue; // minutes per round; SQL's JIT and planning start afresh with every job anyway
+                    }
                     Sample sample = measure(s);
                     if (sample.events() != events) {
                         throw new IllegalStateException(s.name() + " processed " + sample.events()
                                 + " events, expected " + events);
                     }
-                    System.out.printf(Locale.ROOT, "  %-40s %,12.0f events/CPU-s  (%.2f CPU-s, %.2f s wall)%s%n",
-                            s.name(), sample.rate(), sample.cpuSeconds(), sample.wallSeconds(),
+                    System.out.printf(Locale.ROOT,
+                            "  %-40s %,12.0f events/CPU-s  (%.2f CPU-s, %.2f s wall, JIT %.2f s)%s%n",
+                            s.name(), sample.rate(), sample.cpuSeconds(), sample.wallSeconds(), sample.jitSeconds(),
                             s.name().startsWith("Flink: full") ? ", " + lastBucketDocuments + " bucket documents"
-                                    : "");
+                                    : s.name().equals(SQL) ? String.format(Locale.ROOT, ", %d bucket rows, planned"
+                                    + " in %.2f CPU-s", lastBucketDocuments, lastPlanningCpuSeconds) : "");
                     if (warm) {
                         samples.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(sample);
+                        if (s.name().equals(SQL)) {
+                            // What a job that runs for days pays per event: without the query's planning and the
+                            // JIT compilation of its generated classes (new classes with every job, so the JIT
+                            // starts afresh in every round; the DataStream stages' classes stay compiled).
+                            samples.computeIfAbsent(SQL_STEADY, k -> new ArrayList<>()).add(new Sample(
+                                    sample.events(), sample.cpuSeconds() - lastPlanningCpuSeconds
+                                            - sample.jitSeconds(), sample.wallSeconds() - lastPlanningWallSeconds,
+                                    0));
+                        }
                     }
                 }
             }
             printTable(samples, events, rounds);
+            printRatios(samples);
             System.out.println("\nat the end: " + BenchmarkData.loadAverage());
         } finally {
             cluster.after();
+            SqlBaseline.unregister(sqlRecords);
         }
     }
 
@@ -176,12 +224,40 @@ public final class PipelineBenchmark {
         System.gc(); // the previous stage's garbage is not this stage's cost
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        double jit0 = jitCpuSeconds();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         long n = s.work().run();
         long wall1 = System.nanoTime();
         long cpu1 = os.getProcessCpuTime();
-        return new Sample(n, (cpu1 - cpu0) / 1e9, (wall1 - wall0) / 1e9);
+        return new Sample(n, (cpu1 - cpu0) / 1e9, (wall1 - wall0) / 1e9, jitCpuSeconds() - jit0);
+    }
+
+    /**
+     * CPU time of the JIT compiler threads so far (Linux: /proc/self/task/N/stat of the threads named "C1
+     * CompilerThre..." and "C2 CompilerThre...", user + system in clock ticks of 1/100 s); NaN elsewhere. (The
+     * JVM's own CompilationMXBean counts elapsed time, which a loaded machine inflates beyond the CPU used.)
+     */
+    private static double jitCpuSeconds() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).strip();
+                    if (!comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler")) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        return ticks / 100.0;
     }
 
     // --- the stages ----------------------------------------------------------------------------------
@@ -230,7 +306,12 @@ public final class PipelineBenchmark {
 
     static long flinkNormalizeOnly(MiniClusterWithClientResource cluster, String inputId, int records)
             throws Exception {
-        StreamExecutionEnvironment env = environment(cluster, baseConfig());
+        return flinkNormalizeOnly(cluster, inputId, records, 1);
+    }
+
+    static long flinkNormalizeOnly(MiniClusterWithClientResource cluster, String inputId, int records,
+            int parallelism) throws Exception {
+        StreamExecutionEnvironment env = environment(cluster, baseConfig(), parallelism);
         String sink = UUID.randomUUID().toString();
         rawRecords(env, inputId, records, baseConfig(), null).sinkTo(new CountingSink<>(sink))
                 .name("discard").uid("discard");
@@ -239,9 +320,13 @@ public final class PipelineBenchmark {
     }
 
     static long flinkFullTopology(MiniClusterWithClientResource cluster, String inputId, int records,
-            Taxonomy taxonomy) throws Exception {
+            Taxonomy taxonomy, int parallelism, boolean rocksDb) throws Exception {
         Configuration config = baseConfig();
-        StreamExecutionEnvironment env = environment(cluster, config);
+        if (rocksDb) {
+            // No checkpoints are taken, so only the state accesses differ: serialized keys and values in RocksDB.
+            config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        }
+        StreamExecutionEnvironment env = environment(cluster, config, parallelism);
         TaxonomyUpdate initial = new TaxonomyUpdate(taxonomy.version(), taxonomy.source(), null,
                 BenchmarkData.START.toEpochMilli());
         String run = UUID.randomUUID().toString();
@@ -301,11 +386,47 @@ public final class PipelineBenchmark {
         return config;
     }
 
-    private static StreamExecutionEnvironment environment(MiniClusterWithClientResource cluster, Configuration c) {
-        StreamExecutionEnvironment env = new TestStreamEnvironment(cluster.getMiniCluster(), c, 1, List.of(),
-                List.of());
-        env.setParallelism(1);
+    /**
+     * The Flink SQL baseline ({@link SqlBaseline}) over the same bytes, into the same counting sink. Returns the
+     * input's number of canonical events (SQL has no such events; the rate is per the same input).
+     */
+    static long flinkSql(MiniClusterWithClientResource cluster, Map<Platform, String> records, Taxonomy taxonomy,
+            long events) throws Exception {
+        StreamExecutionEnvironment env = environment(cluster, baseConfig(), 1);
+        String sink = UUID.randomUUID().toString();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        SqlBaseline.build(env, records, taxonomy).sinkTo(new CountingSink<>(sink)).name("discard").uid("discard");
+        lastPlanningCpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
+        lastPlanningWallSeconds = (System.nanoTime() - wall0) / 1e9;
+        env.execute("benchmark: Flink SQL baseline");
+        long rows = COUNTS.remove(sink).get();
+        if (rows == 0) {
+            throw new IllegalStateException("the SQL baseline wrote no bucket rows");
+        }
+        lastBucketDocuments = rows;
+        return events;
+    }
+
+    private static StreamExecutionEnvironment environment(MiniClusterWithClientResource cluster, Configuration c,
+            int parallelism) {
+        StreamExecutionEnvironment env = new TestStreamEnvironment(cluster.getMiniCluster(), c, parallelism,
+                List.of(), List.of());
+        env.setParallelism(parallelism);
         return env;
+    }
+
+    /** Each platform's raw values in stream order (each platform's own order is event-time order). */
+    private static Map<Platform, byte[][]> perPlatform(BenchmarkData.RawInput[] input) {
+        Map<Platform, List<byte[]>> lists = new EnumMap<>(Platform.class);
+        for (BenchmarkData.RawInput r : input) {
+            lists.computeIfAbsent(r.platform(), k -> new ArrayList<>()).add(r.value());
+        }
+        Map<Platform, byte[][]> out = new EnumMap<>(Platform.class);
+        lists.forEach((p, l) -> out.put(p, l.toArray(byte[][]::new)));
+        return out;
     }
 
     /**
@@ -316,11 +437,40 @@ public final class PipelineBenchmark {
     private static DataStream<SourceEnvelope> rawRecords(StreamExecutionEnvironment env, String inputId,
             int records, Configuration config, String countId) {
         return env.fromSequence(0, records - 1).name("raw records").uid("raw-records")
-                .flatMap(new Normalize(inputId, countId)).returns(TypeInformation.of(SourceEnvelope.class))
+                .flatMap(new Normalize(inputId, countId, order(records, env.getParallelism())))
+                .returns(TypeInformation.of(SourceEnvelope.class))
                 .name("normalize").uid("normalize")
                 .assignTimestampsAndWatermarks(EventTimeWatermarks.strategy(
                         config.get(JobOptions.OUT_OF_ORDERNESS), Duration.ZERO))
                 .name("watermarks").uid("watermarks");
+    }
+
+    /**
+     * Sequence number to record index. {@code fromSequence} gives each of its {@code parallelism} readers one
+     * contiguous range of sequence numbers; mapped through this, reader k reads the records whose index is k
+     * modulo {@code parallelism}, in stream order, as Kafka partitions would hand a job's source readers an
+     * interleaved stream. (Contiguous ranges would put the readers minutes of event time apart, and every
+     * bucket of the time between open at once.) Null for one reader: the identity.
+     */
+    private static int[] order(int records, int parallelism) {
+        if (parallelism == 1) {
+            return null;
+        }
+        NumberSequenceIterator[] splits = new NumberSequenceIterator(0, records - 1).split(parallelism);
+        int[] order = new int[records];
+        boolean[] used = new boolean[records];
+        for (int k = 0; k < splits.length; k++) {
+            int index = k;
+            for (long seq = splits[k].getCurrent(); seq <= splits[k].getTo(); seq++, index += parallelism) {
+                if (index >= records || used[index]) { // the split sizes are not those of the residue classes
+                    throw new IllegalStateException("sequence split " + k + " of " + parallelism
+                            + " does not hold the records " + k + " modulo " + parallelism);
+                }
+                used[index] = true;
+                order[(int) seq] = index;
+            }
+        }
+        return order;
     }
 
     // --- operators and sinks -------------------------------------------------------------------------
@@ -330,13 +480,15 @@ public final class PipelineBenchmark {
         private static final long serialVersionUID = 1L;
         private final String inputId;
         private final String countId;
+        private final int[] order;
         private transient BenchmarkData.RawInput[] input;
         private transient Map<Platform, Normalizer> normalizers;
         private transient long emitted;
 
-        Normalize(String inputId, String countId) {
+        Normalize(String inputId, String countId, int[] order) {
             this.inputId = inputId;
             this.countId = countId;
+            this.order = order;
         }
 
         @Override
@@ -347,7 +499,7 @@ public final class PipelineBenchmark {
 
         @Override
         public void flatMap(Long index, Collector<SourceEnvelope> out) {
-            BenchmarkData.RawInput r = input[index.intValue()];
+            BenchmarkData.RawInput r = input[order == null ? index.intValue() : order[index.intValue()]];
             NormalizeResult result = normalizers.get(r.platform()).normalize(r.value());
             for (CanonicalEvent e : result.events()) {
                 emitted++;
@@ -444,8 +596,9 @@ public final class PipelineBenchmark {
 
     private static void printTable(Map<String, List<Sample>> samples, long events, int rounds) {
         System.out.printf("%nmedian of %d rounds (process CPU time; events = canonical events):%n%n", rounds);
-        System.out.println("| stage | events | CPU s | wall s | events per CPU-s | range | vs normalize |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| stage | events | CPU s | wall s | events per CPU-s | range | events per wall-s "
+                + "| vs normalize |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         List<Sample> normalize = samples.get("normalize");
         double baseline = normalize == null ? Double.NaN
                 : median(normalize.stream().mapToDouble(Sample::rate).sorted().toArray());
@@ -455,10 +608,49 @@ public final class PipelineBenchmark {
             double rate = median(rates);
             double cpu = median(s.stream().mapToDouble(Sample::cpuSeconds).sorted().toArray());
             double wall = median(s.stream().mapToDouble(Sample::wallSeconds).sorted().toArray());
+            double wallRate = median(s.stream().mapToDouble(x -> x.events() / x.wallSeconds()).sorted().toArray());
             String ratio = Double.isNaN(baseline) ? "–" : String.format(Locale.ROOT, "%.2f×", rate / baseline);
-            System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %,.0f | %,.0f–%,.0f | %s |%n", e.getKey(),
-                    events, cpu, wall, rate, rates[0], rates[rates.length - 1], ratio);
+            System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %,.0f | %,.0f–%,.0f | %,.0f | %s |%n",
+                    e.getKey(), events, cpu, wall, rate, rates[0], rates[rates.length - 1], wallRate, ratio);
         }
+    }
+
+    /**
+     * The ratios the issue asks for, each as the median of the rounds' own ratios (the two stages of a round ran
+     * minutes apart at most, under the same load) and, in brackets, their range.
+     */
+    private static void printRatios(Map<String, List<Sample>> samples) {
+        System.out.printf("%nratios (median of the rounds' ratios, range):%n%n");
+        System.out.println("| ratio | per CPU-second | per wall-second |");
+        System.out.println("|---|---:|---:|");
+        ratio(samples, FULL, "Flink: normalize only", "full topology / Flink parse-only job (target >= 0.5)");
+        ratio(samples, FULL, SQL, "full topology / Flink SQL baseline (target >= 2)");
+        ratio(samples, FULL, SQL_STEADY, "full topology / Flink SQL baseline without planning and JIT");
+        ratio(samples, "Flink: normalize only", SQL, "Flink parse-only job / Flink SQL baseline");
+        ratio(samples, FULL + ", parallelism 2", FULL, "full topology, parallelism 2 / parallelism 1");
+        ratio(samples, "Flink: normalize only, parallelism 2", "Flink: normalize only",
+                "Flink parse-only job, parallelism 2 / parallelism 1");
+        ratio(samples, FULL + ", RocksDB", FULL, "full topology, RocksDB / heap state");
+        ratio(samples, "Flink: full topology (dense taxonomy)", FULL, "full topology, dense / realistic taxonomy");
+    }
+
+    private static void ratio(Map<String, List<Sample>> samples, String a, String b, String label) {
+        List<Sample> x = samples.get(a);
+        List<Sample> y = samples.get(b);
+        if (x == null || y == null) {
+            return;
+        }
+        int n = Math.min(x.size(), y.size());
+        double[] cpu = new double[n];
+        double[] wall = new double[n];
+        for (int i = 0; i < n; i++) {
+            cpu[i] = x.get(i).rate() / y.get(i).rate();
+            wall[i] = (x.get(i).events() / x.get(i).wallSeconds()) / (y.get(i).events() / y.get(i).wallSeconds());
+        }
+        Arrays.sort(cpu);
+        Arrays.sort(wall);
+        System.out.printf(Locale.ROOT, "| %s | %.2f (%.2f–%.2f) | %.2f (%.2f–%.2f) |%n", label, median(cpu), cpu[0],
+                cpu[n - 1], median(wall), wall[0], wall[n - 1]);
     }
 
     private static double median(double[] sorted) {
@@ -467,6 +659,9 @@ public final class PipelineBenchmark {
     }
 
     private static volatile long sink;
+    /** CPU the last SQL run spent planning the query (part of its stage's CPU). */
+    private static volatile double lastPlanningCpuSeconds;
+    private static volatile double lastPlanningWallSeconds;
     /** Bucket documents the last full-topology run wrote (printed with the round, as a sanity figure). */
     private static volatile long lastBucketDocuments;
 
