@@ -118,7 +118,9 @@ class CliHostileInputPropertyTest {
     @Property(tries = 250)
     void aMutatedFileGetsSentencesNeverAStackTrace(@ForAll("fileCommand") List<String> command,
             @ForAll("mutatedText") String content) throws IOException {
-        Path file = Files.writeString(dir.resolve("in.txt"), content, StandardCharsets.UTF_8);
+        // A deletion can split the emoji's surrogate pair; writeString would refuse the lone half (a failure of the
+        // test, not of the CLI), getBytes writes it as '?' like any encoder that meets one.
+        Path file = Files.write(dir.resolve("in.txt"), content.getBytes(StandardCharsets.UTF_8));
         List<String> args = new ArrayList<>();
         for (String a : command) {
             args.add(a.equals("FILE") ? file.toString() : a.equals("OUT") ? dir.resolve("out.csv").toString() : a);
