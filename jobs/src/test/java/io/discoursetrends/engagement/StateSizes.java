@@ -5,9 +5,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -29,8 +27,11 @@ public final class StateSizes {
         KeyedStateBackend<String> backend = op.getKeyedStateBackend();
         ValueState<PostState> state = op.getPartitionedState(VoidNamespace.INSTANCE,
                 VoidNamespaceSerializer.INSTANCE, EngagementAttribution.postState());
-        TypeSerializer<PostState> serializer = TypeInformation.of(PostState.class)
-                .createSerializer(new SerializerConfigImpl());
+        // The state's own serializer: Flink's POJO one for the first layout, PostStateSerializer since.
+        var descriptor = EngagementAttribution.postState();
+        descriptor.initializeSerializerUnlessSet(new org.apache.flink.api.common.ExecutionConfig());
+        TypeSerializer<PostState> serializer = descriptor.getSerializer();
+        out.println("  state " + descriptor.getName() + ", serializer " + serializer.getClass().getSimpleName());
         DataOutputSerializer buf = new DataOutputSerializer(4096);
         List<String> keys;
         try (Stream<String> k = backend.getKeys(EngagementAttribution.postState().getName(),
