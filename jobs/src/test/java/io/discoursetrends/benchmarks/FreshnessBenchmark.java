@@ -73,9 +73,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * and fresh indices: the rate, {@code buckets.early-results}, {@code checkpoint.interval} and the index refresh
  * interval ({@code es.index.refresh-interval}).
  *
- * <p>Run: see docs/benchmarks.md ("Freshness"). Options: {@code --grid=rate/early/checkpoint/refresh,...}
- * (events per second; durations in Flink's syntax; refresh in Elasticsearch's), {@code --warmup-seconds=N}
- * (20), {@code --seconds=N} (60), {@code --parallelism=N} (2), {@code --poll-ms=N} (100).
+ * <p>Run: see docs/benchmarks.md ("Freshness"). Options:
+ * {@code --grid=rate/early/checkpoint/refresh[/sink flush],...} (events per second; durations in Flink's syntax;
+ * refresh in Elasticsearch's; the sink flush is {@code es.bulk.flush-interval}, 1 s unless given),
+ * {@code --warmup-seconds=N} (20), {@code --seconds=N} (60), {@code --parallelism=N} (2), {@code --poll-ms=N} (100).
  */
 public final class FreshnessBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -87,16 +88,17 @@ public final class FreshnessBenchmark {
 
     private FreshnessBenchmark() {}
 
-    record Setting(int eventsPerSecond, String early, String checkpoint, String refresh) {
+    /** One point of the grid; {@code flush} is the sink's {@code es.bulk.flush-interval} (default 1 s). */
+    record Setting(int eventsPerSecond, String early, String checkpoint, String refresh, String flush) {
         static Setting parse(String s) {
             String[] f = s.split("/");
-            return new Setting(Integer.parseInt(f[0]), f[1], f[2], f[3]);
+            return new Setting(Integer.parseInt(f[0]), f[1], f[2], f[3], f.length > 4 ? f[4] : "1 s");
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%,d ev/s, early %s, checkpoint %s, refresh %s", eventsPerSecond,
-                    early, checkpoint, refresh);
+            return String.format(Locale.ROOT, "%,d ev/s, early %s, checkpoint %s, refresh %s, sink flush %s",
+                    eventsPerSecond, early, checkpoint, refresh, flush);
         }
     }
 
@@ -135,13 +137,15 @@ public final class FreshnessBenchmark {
                         r.producedRate, r.loadBefore, r.loadAfter);
             }
         }
-        System.out.println("\n| events/s | early results | checkpoint | refresh | probes | p50 s | p99 s | max s "
-                + "| p99 - early s | load (1 min) before -> after |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        System.out.println("\n| events/s | early results | checkpoint | refresh | sink flush | probes | p50 s | p99 s "
+                + "| max s | p99 - early s | load (1 min) before -> after |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for (Result r : results) {
             double early = millis(r.setting.early) / 1000.0;
-            System.out.printf(Locale.ROOT, "| %,.0f | %s | %s | %s | %d/%d | %.2f | %.2f | %.2f | %.2f | %s -> %s |%n",
-                    r.producedRate, r.setting.early, r.setting.checkpoint, r.setting.refresh, r.seen, r.probes,
+            System.out.printf(Locale.ROOT,
+                    "| %,.0f | %s | %s | %s | %s | %d/%d | %.2f | %.2f | %.2f | %.2f | %s -> %s |%n",
+                    r.producedRate, r.setting.early, r.setting.checkpoint, r.setting.refresh, r.setting.flush, r.seen,
+                    r.probes,
                     r.p50, r.p99, r.max, r.p99 - early, r.loadBefore, r.loadAfter);
         }
     }
@@ -220,6 +224,7 @@ public final class FreshnessBenchmark {
         settings.put(JobOptions.EARLY_RESULTS.key(), s.early);
         settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), s.checkpoint);
         settings.put(JobOptions.ES_INDEX_REFRESH_INTERVAL.key(), s.refresh);
+        settings.put(JobOptions.ES_BULK_FLUSH_INTERVAL.key(), s.flush);
         settings.put(JobOptions.ES_URLS.key(), es.httpUrl());
         settings.put(CoreOptions.DEFAULT_PARALLELISM.key(), String.valueOf(parallelism));
         settings.put(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(), dir.resolve("checkpoints").toUri().toString());

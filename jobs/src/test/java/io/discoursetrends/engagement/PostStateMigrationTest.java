@@ -100,8 +100,9 @@ class PostStateMigrationTest {
     void shouldWriteWhatThePostAndItsDocumentShareOnceAndReadBackTheSameState() throws Exception {
         TrackedPost post = new TrackedPost(new String[] {"ai-courts"}, "v1", "https://example.org/p1", "a text",
                 false, T0 + 1_000, 3L, null, 0L, null, 12L);
-        IndexedPost doc = new IndexedPost("bluesky", "p1", "https://example.org/p1", "a text", new String[] {"ai-courts"},
-                "v1", "did:plc:alice", "alice.bsky.social", "en", null, T0, 1, 2, 3, 4, 5, T0 + 60_000);
+        IndexedPost doc = new IndexedPost("bluesky", "p1", "https://example.org/p1", "a text",
+                new String[] {"ai-courts"}, "v1", "did:plc:alice", "alice.bsky.social", "en", null, T0, 1, 2, 3, 4, 5,
+                T0 + 60_000);
         PostState s = new PostState(post, doc, true, new io.discoursetrends.model.Engagement[] {
             like("l9", "p1", 5, "bob").engagement()}, new String[] {PostStateSerializer.digest("l1"), "l2"},
                 new long[] {T0 + 3_600_000, T0 + 1}, true);
@@ -116,7 +117,8 @@ class PostStateMigrationTest {
         assertThat(back.indexedDirty()).isTrue();
         assertThat(back.seenSpilled()).isTrue();
 
-        TypeSerializer<PostState> pojo = TypeInformation.of(PostState.class).createSerializer(new SerializerConfigImpl());
+        TypeSerializer<PostState> pojo =
+                TypeInformation.of(PostState.class).createSerializer(new SerializerConfigImpl());
         DataOutputSerializer v1 = new DataOutputSerializer(512);
         pojo.serialize(s, v1);
         assertThat(out.length()).as("compact vs POJO bytes").isLessThan(v1.length() * 2 / 3);
