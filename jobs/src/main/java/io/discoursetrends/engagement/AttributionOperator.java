@@ -160,6 +160,7 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
      * queue, {@link EngagementAttribution} tells by its time what it concerns.
      */
     private void adoptLegacyState() throws Exception {
+        adoptPostStateV1();
         KeyedStateBackend<String> backend = getKeyedStateBackend();
         Set<String> keys = new LinkedHashSet<>();
         for (String name : LegacyState.NAMES) {
@@ -201,6 +202,36 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
             pending.clear();
             indexed.clear();
             dirty.clear();
+        }
+    }
+
+    /**
+     * State restored from a savepoint of the first {@link PostState} layout ({@code post-state}, Flink's POJO
+     * serializer, engagement ids in full): each entry is moved into {@code post-state-v2}, its inline ids replaced by
+     * their digests (the form new ids are compared in), and the old entry cleared. Ids in the map state stay in full.
+     */
+    private void adoptPostStateV1() throws Exception {
+        Set<String> keys = new LinkedHashSet<>();
+        keysOf(getKeyedStateBackend(), LegacyState.POST_STATE_V1, keys);
+        if (keys.isEmpty()) {
+            return;
+        }
+        LOG.info("Moving the attribution state of {} posts, restored from a savepoint of an older release, into its "
+                + "compact layout", keys.size());
+        ValueState<PostState> v1 = getPartitionedState(LegacyState.postStateV1());
+        ValueState<PostState> v2 = getPartitionedState(EngagementAttribution.postState());
+        for (String key : keys) {
+            setCurrentKey(key);
+            PostState s = v1.value();
+            if (s != null) {
+                String[] ids = s.seenIds().clone();
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = PostStateSerializer.isDigest(ids[i]) ? ids[i] : PostStateSerializer.digest(ids[i]);
+                }
+                v2.update(new PostState(s.post(), s.indexed(), s.indexedDirty(), s.pending(), ids, s.seenUntil(),
+                        s.seenSpilled()));
+            }
+            v1.clear();
         }
     }
 

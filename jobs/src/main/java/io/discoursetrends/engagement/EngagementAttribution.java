@@ -107,9 +107,12 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         snapshotDeltas = metrics.counter("snapshotDeltas");
     }
 
-    /** The key's {@link PostState}. (A new descriptor per user: Flink sets its serializer in it.) */
+    /**
+     * The key's {@link PostState}, in its compact serialized form ({@link PostStateSerializer}). The first layout,
+     * {@code post-state} with Flink's POJO serializer, is moved into it on a restore ({@link LegacyState}).
+     */
     static ValueStateDescriptor<PostState> postState() {
-        return new ValueStateDescriptor<>("post-state", PostState.class);
+        return new ValueStateDescriptor<>("post-state-v2", new PostStateSerializer());
     }
 
     /** The engagement ids seen for the key, and when each is forgotten. */
@@ -178,7 +181,9 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
             throws Exception {
         long time = e.createdAt().toEpochMilli();
         if (e.id() != null) {
-            if (s.seenInline(e.id()) || (s.seenSpilled() && seenEngagement.contains(e.id()))) {
+            // Inline ids are kept as digests (8 bytes, not an AT-URI of 70); spilled ones in full, as map keys.
+            String digest = PostStateSerializer.digest(e.id());
+            if (s.seenInline(digest) || (s.seenSpilled() && seenEngagement.contains(e.id()))) {
                 duplicateEngagement.inc();
                 return s;
             }
@@ -189,7 +194,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
                 expiry().expireOwnKeyAt(expires); // merged per key and step by Flink, unlike a queue
             } else {
                 boolean queued = s.seenUntilIncludes(expires); // with an id of the same step
-                s = s.plusSeen(e.id(), expires);
+                s = s.plusSeen(digest, expires);
                 if (!queued) {
                     expiry().expireAt(expires);
                 }

@@ -13,6 +13,11 @@ import java.util.Arrays;
  * {@code dedup.ttl} keeps the rest in a map state of its own ({@code seenSpilled}), since the RocksDB backend
  * rewrites a value whole on every update, and a popular post collects thousands of ids.
  *
+ * <p>Kept in {@code post-state-v2} by {@link PostStateSerializer}, which writes what the post and its drill-down
+ * document share once; inline engagement ids are their digests ({@link PostStateSerializer#digest}). The first
+ * layout, {@code post-state}, was this very class written by Flink's POJO serializer with the ids in full: keep
+ * the record's components as they are, or a savepoint of that layout cannot be read ({@link LegacyState}).
+ *
  * <p>Immutable. The arrays are never null: the compact constructor sees to it, since Flink's POJO serializer
  * passes null for an absent array.
  *
@@ -20,7 +25,7 @@ import java.util.Arrays;
  * @param indexed its drill-down document, for a post that matched a topic
  * @param indexedDirty engagement was added to {@code indexed} since it was last written
  * @param pending engagement that arrived before its post, in arrival order
- * @param seenIds ids of engagement seen within {@code dedup.ttl}, at most {@link #INLINE_SEEN}
+ * @param seenIds digests of the ids of engagement seen within {@code dedup.ttl}, at most {@link #INLINE_SEEN}
  * @param seenUntil when each of {@code seenIds} is forgotten
  * @param seenSpilled more ids are in the map state
  */

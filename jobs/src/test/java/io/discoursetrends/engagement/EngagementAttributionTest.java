@@ -394,6 +394,7 @@ class EngagementAttributionTest {
                 ((KeyedProcessOperator<String, ?, ?>) h.getOperator()).getKeyedStateBackend();
         long keys = 0;
         List<String> names = new java.util.ArrayList<>(LegacyState.NAMES);
+        names.add(LegacyState.POST_STATE_V1);
         names.add(EngagementAttribution.postState().getName());
         names.add(EngagementAttribution.seenEngagement().getName());
         for (String name : names) {

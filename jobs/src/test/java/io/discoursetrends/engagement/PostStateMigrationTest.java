@@ -1,0 +1,151 @@
+package io.discoursetrends.engagement;
+
+import static io.discoursetrends.engagement.EngagementAttributionTest.DEDUP_TTL;
+import static io.discoursetrends.engagement.EngagementAttributionTest.POST_TTL;
+import static io.discoursetrends.engagement.EngagementAttributionTest.T0;
+import static io.discoursetrends.engagement.EngagementAttributionTest.like;
+import static io.discoursetrends.engagement.EngagementAttributionTest.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.discoursetrends.classify.ClassifiedEvent;
+import io.discoursetrends.model.Metrics;
+import io.discoursetrends.model.Platform;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The compact layout of {@link PostState} ({@code post-state-v2}, {@link PostStateSerializer}) takes over the first
+ * one ({@code post-state}, Flink's POJO serializer): from snapshots that the release before wrote
+ * ({@link PostStateV1Fixture}, heap and RocksDB), the same events give the same results as without a restore.
+ */
+class PostStateMigrationTest {
+
+    /** Restored from the old layout, and in the new one from the start: the same outputs, then nothing left. */
+    @ParameterizedTest(name = "rocksdb: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldContinueFromASnapshotOfTheFirstPostStateLayout(boolean rocksDb) throws Exception {
+        OperatorSubtaskState v1 = OperatorSnapshotUtil.readStateHandle(Path.of(PostStateV1Fixture.DIR,
+                "post-state-v1-" + (rocksDb ? "rocksdb" : "heap") + ".snapshot").toString());
+        var restored = EngagementAttributionTest.harness(128, 1, 0, rocksDb);
+        restored.initializeState(v1);
+        restored.open();
+        var fresh = EngagementAttributionTest.harness(128, 1, 0, rocksDb);
+        fresh.open();
+        PostStateV1Fixture.write(fresh);
+        fresh.getOutput().clear();
+        fresh.getSideOutput(EngagementAttribution.POSTS).clear();
+        try {
+            List<String> restoredOut = afterwards(restored);
+            List<String> freshOut = afterwards(fresh);
+            assertThat(restoredOut).isEqualTo(freshOut);
+            assertThat(restoredOut).contains(
+                    "ENGAGEMENT[bluesky p1 @" + (T0 + 11_000) + " topics=[ai-courts] +1] url=https://example.org/p1 "
+                            + "snippet=ai-courts",
+                    "ENGAGEMENT[bluesky p9 @" + (T0 + 50_000) + " topics=[] +1 unattributed] url=null snippet=null",
+                    "doc bluesky|p1 likes=11",
+                    "ENGAGEMENT[mastodon m1 @" + (T0 + 70_000) + " topics=[ai-art] +2] url=https://example.org/m1 "
+                            + "snippet=ai-art");
+            assertThat(restoredOut).filteredOn(s -> s.startsWith("ENGAGEMENT[bluesky p1")).hasSize(1);
+            assertThat(keysLeft(restored)).isZero();
+            assertThat(restored.numEventTimeTimers()).isZero();
+        } finally {
+            restored.close();
+            fresh.close();
+        }
+    }
+
+    /** Duplicates of ids seen before (inline and spilled), a new like, a counter snapshot, then expiry. */
+    private static List<String> afterwards(KeyedOneInputStreamOperatorTestHarness<String, ClassifiedEvent,
+            AttributedEvent> h) throws Exception {
+        PostStateV1Fixture.process(h, like("l1", "p1", 1, "fan1"), null); // inline id: a duplicate
+        PostStateV1Fixture.process(h, like("l10", "p1", 10, "fan10"), null); // spilled id: a duplicate
+        PostStateV1Fixture.process(h, like("l20", "p2", 20, "carol"), null); // a duplicate on the unmatched post
+        PostStateV1Fixture.process(h, post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"),
+                "ai-courts"); // a duplicate post
+        PostStateV1Fixture.process(h, like("l11", "p1", 11, "fan11"), null);
+        // Mastodon's next snapshot: two more likes than the first one's 3.
+        var snapshot = post(Platform.MASTODON, "m1", 2, "dora", false, new Metrics(5L, 1L, 0L, 0L, null), "ai-art")
+                .observedAt(T0 + 70_000);
+        PostStateV1Fixture.process(h, snapshot, "ai-art");
+        h.processWatermark(T0 + 119_999);
+        List<String> out = new ArrayList<>();
+        for (AttributedEvent e : h.extractOutputValues()) {
+            out.add(e + " url=" + e.url() + " snippet=" + e.snippet());
+        }
+        var docs = h.getSideOutput(EngagementAttribution.POSTS);
+        if (docs != null) {
+            docs.forEach(r -> out.add("doc " + r.getValue().documentId() + " likes=" + r.getValue().likes()));
+            docs.clear();
+        }
+        h.processWatermark(T0 + POST_TTL.toMillis() + DEDUP_TTL.toMillis() + 120_000);
+        return out;
+    }
+
+    @Test
+    void shouldWriteWhatThePostAndItsDocumentShareOnceAndReadBackTheSameState() throws Exception {
+        TrackedPost post = new TrackedPost(new String[] {"ai-courts"}, "v1", "https://example.org/p1", "a text",
+                false, T0 + 1_000, 3L, null, 0L, null, 12L);
+        IndexedPost doc = new IndexedPost("bluesky", "p1", "https://example.org/p1", "a text",
+                new String[] {"ai-courts"}, "v1", "did:plc:alice", "alice.bsky.social", "en", null, T0, 1, 2, 3, 4, 5,
+                T0 + 60_000);
+        PostState s = new PostState(post, doc, true, new io.discoursetrends.model.Engagement[] {
+            like("l9", "p1", 5, "bob").engagement()}, new String[] {PostStateSerializer.digest("l1"), "l2"},
+                new long[] {T0 + 3_600_000, T0 + 1}, true);
+        DataOutputSerializer out = new DataOutputSerializer(512);
+        new PostStateSerializer().serialize(s, out);
+        PostState back = new PostStateSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back.post()).usingRecursiveComparison().isEqualTo(post);
+        assertThat(back.indexed()).usingRecursiveComparison().isEqualTo(doc);
+        assertThat(back.pending()).containsExactly(s.pending());
+        assertThat(back.seenIds()).containsExactly(s.seenIds());
+        assertThat(back.seenUntil()).containsExactly(s.seenUntil());
+        assertThat(back.indexedDirty()).isTrue();
+        assertThat(back.seenSpilled()).isTrue();
+
+        TypeSerializer<PostState> pojo =
+                TypeInformation.of(PostState.class).createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer v1 = new DataOutputSerializer(512);
+        pojo.serialize(s, v1);
+        assertThat(out.length()).as("compact vs POJO bytes").isLessThan(v1.length() * 2 / 3);
+    }
+
+    @Test
+    void shouldGiveDistinctIdsDistinctDigests() {
+        java.util.Set<String> digests = new java.util.HashSet<>();
+        for (int i = 0; i < 100_000; i++) {
+            String d = PostStateSerializer.digest("at://did:plc:abc/app.bsky.feed.like/3k" + i);
+            assertThat(PostStateSerializer.isDigest(d)).isTrue();
+            digests.add(d);
+        }
+        assertThat(digests).hasSize(100_000);
+        assertThat(PostStateSerializer.digest("x")).isEqualTo(PostStateSerializer.digest("x"));
+    }
+
+    private static long keysLeft(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h) {
+        KeyedStateBackend<String> backend =
+                ((KeyedProcessOperator<String, ?, ?>) h.getOperator()).getKeyedStateBackend();
+        long keys = 0;
+        for (String name : List.of(LegacyState.POST_STATE_V1, EngagementAttribution.postState().getName(),
+                EngagementAttribution.seenEngagement().getName())) {
+            try (var stream = backend.getKeys(name, VoidNamespace.INSTANCE)) {
+                keys += stream.count();
+            }
+        }
+        return keys;
+    }
+}
