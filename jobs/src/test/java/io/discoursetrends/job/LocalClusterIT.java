@@ -1,5 +1,7 @@
 package io.discoursetrends.job;
 
+import static io.discoursetrends.local.Waiting.await;
+import static io.discoursetrends.local.Waiting.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
@@ -39,7 +41,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -422,23 +423,6 @@ class LocalClusterIT {
 
     private static void phase(String what, long startNanos) {
         System.out.printf("=== %s: %.1f s%n", what, (System.nanoTime() - startNanos) / 1e9);
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        if (!poll(timeout, condition)) {
-            throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-        }
-    }
-
-    private static boolean poll(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(1_000);
-        }
-        return true;
     }
 
     // --- Elasticsearch ---------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package io.discoursetrends.job;
 
+import static io.discoursetrends.local.Waiting.await;
+import static io.discoursetrends.local.Waiting.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
@@ -33,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -303,23 +304,6 @@ class TrendsJobIT {
             producer.send(new ProducerRecord<>(topics.get(r.platform()), 0, r.timestamp(), null, r.value()));
         }
         producer.flush();
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        if (!poll(timeout, condition)) {
-            throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-        }
-    }
-
-    private static boolean poll(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(1_000);
-        }
-        return true;
     }
 
     private static long countDocuments(String alias, String queryJson) {
