@@ -2,14 +2,10 @@ package io.discoursetrends.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.discoursetrends.elasticsearch.ElasticsearchClients;
-import io.discoursetrends.elasticsearch.ElasticsearchConnection;
 import io.discoursetrends.local.DemoStream;
-import io.discoursetrends.local.LocalElasticsearch;
-import io.discoursetrends.local.LocalKafka;
+import io.discoursetrends.local.KafkaAndElasticsearch;
 import io.discoursetrends.model.Platform;
 import io.discoursetrends.normalize.Normalizers;
 import io.discoursetrends.replay.FileReplay;
@@ -39,9 +35,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,29 +52,8 @@ class BackfillIT {
     private static final List<String> KINDS = List.of("discourse-trends", "discourse-posts", "discourse-spikes",
             "discourse-event-impact", "discourse-taxonomies");
 
-    private static LocalKafka kafka;
-    private static LocalElasticsearch elasticsearch;
-    private static ElasticsearchClient es;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        kafka = LocalKafka.launch();
-        elasticsearch = LocalElasticsearch.launch();
-        es = ElasticsearchClients.create(ElasticsearchConnection.of(elasticsearch.httpUrl()));
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (es != null) {
-            es._transport().close();
-        }
-        if (elasticsearch != null) {
-            elasticsearch.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaAndElasticsearch servers = new KafkaAndElasticsearch();
 
     @Test
     void shouldWriteExactlyTheDocumentsOfTheStreamingJobFromOffsetsAndFromFiles(@TempDir Path tmp) throws Exception {
@@ -98,7 +72,7 @@ class BackfillIT {
             partitions.put("bf.raw." + p.id(), 2);
         }
         partitions.put("bf.dead-letters", 1);
-        kafka.createTopics(partitions);
+        servers.kafka().createTopics(partitions);
         Path events = Files.writeString(tmp.resolve("events.yaml"), stream.story().eventsYaml());
 
         // 2. Onto Kafka as `replay` puts them.
@@ -159,9 +133,10 @@ class BackfillIT {
     private static Map<String, Map<String, ObjectNode>> readAll() throws Exception {
         Map<String, Map<String, ObjectNode>> out = new LinkedHashMap<>();
         for (String kind : KINDS) {
-            es.indices().refresh(r -> r.index(kind + "-*").ignoreUnavailable(true).allowNoIndices(true));
+            servers.client().indices().refresh(r -> r.index(kind + "-*").ignoreUnavailable(true).allowNoIndices(true));
             Map<String, ObjectNode> docs = new TreeMap<>();
-            var response = es.search(q -> q.index(kind + "-*").ignoreUnavailable(true).allowNoIndices(true)
+            var response = servers.client().search(q -> q.index(kind + "-*")
+                    .ignoreUnavailable(true).allowNoIndices(true)
                     .size(10_000).trackTotalHits(t -> t.enabled(true)), ObjectNode.class);
             assertThat(response.hits().total().value()).as("%s documents, all in one page", kind).isLessThan(10_000);
             for (Hit<ObjectNode> h : response.hits().hits()) {
@@ -177,9 +152,10 @@ class BackfillIT {
     }
 
     private static void deleteIndices() throws Exception {
-        List<String> names = new ArrayList<>(es.indices().get(g -> g.index("discourse-*")).result().keySet());
+        List<String> names = new ArrayList<>(
+                servers.client().indices().get(g -> g.index("discourse-*")).result().keySet());
         if (!names.isEmpty()) {
-            es.indices().delete(d -> d.index(names));
+            servers.client().indices().delete(d -> d.index(names));
         }
     }
 
@@ -204,7 +180,7 @@ class BackfillIT {
 
     private static Configuration config(Map<Platform, String> topics, Path events) {
         Map<String, String> s = new HashMap<>();
-        s.put(JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers());
+        s.put(JobOptions.KAFKA_BOOTSTRAP.key(), servers.kafka().bootstrapServers());
         s.put(JobOptions.KAFKA_GROUP_ID.key(), "backfill-it");
         s.put(JobOptions.TOPIC_BLUESKY.key(), topics.get(Platform.BLUESKY));
         s.put(JobOptions.TOPIC_MASTODON.key(), topics.get(Platform.MASTODON));
@@ -215,7 +191,7 @@ class BackfillIT {
         s.put(JobOptions.EVENTS_FILE.key(), events.toString());
         // Which of an author's posts beyond the cap count depends on arrival order (see TrendsJobIT).
         s.put(JobOptions.MAX_POSTS_PER_AUTHOR.key(), "1000");
-        s.put(JobOptions.ES_URLS.key(), elasticsearch.httpUrl());
+        s.put(JobOptions.ES_URLS.key(), servers.elasticsearch().httpUrl());
         s.put(CoreOptions.DEFAULT_PARALLELISM.key(), "2");
         s.put(PipelineOptions.GENERIC_TYPES.key(), "false");
         return JobConfiguration.load(null, s);
@@ -242,13 +218,13 @@ class BackfillIT {
 
     private static KafkaConsumer<byte[], byte[]> consumer() {
         Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("bootstrap.servers", servers.kafka().bootstrapServers());
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }

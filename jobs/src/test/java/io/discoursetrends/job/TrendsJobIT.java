@@ -4,7 +4,6 @@ import static io.discoursetrends.local.Waiting.await;
 import static io.discoursetrends.local.Waiting.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch.core.search.Hit;
@@ -18,10 +17,7 @@ import io.discoursetrends.classify.Taxonomy;
 import io.discoursetrends.classify.TaxonomyParser;
 import io.discoursetrends.cli.Main;
 import io.discoursetrends.elasticsearch.DocumentSchemaTest;
-import io.discoursetrends.elasticsearch.ElasticsearchClients;
-import io.discoursetrends.elasticsearch.ElasticsearchConnection;
-import io.discoursetrends.local.LocalElasticsearch;
-import io.discoursetrends.local.LocalKafka;
+import io.discoursetrends.local.KafkaAndElasticsearch;
 import io.discoursetrends.model.Platform;
 import io.discoursetrends.replay.RawStreamGenerator;
 import java.nio.file.Files;
@@ -50,9 +46,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -85,29 +80,8 @@ class TrendsJobIT {
     /** Three standard errors of an lgK=12 HyperLogLog (1.04/sqrt(4096)), with one unit of slack for rounding. */
     private static final double HLL_TOLERANCE = 3 * 1.04 / Math.sqrt(4096);
 
-    private static LocalKafka kafka;
-    private static LocalElasticsearch elasticsearch;
-    private static ElasticsearchClient es;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        kafka = LocalKafka.launch();
-        elasticsearch = LocalElasticsearch.launch();
-        es = ElasticsearchClients.create(ElasticsearchConnection.of(elasticsearch.httpUrl()));
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (es != null) {
-            es._transport().close();
-        }
-        if (elasticsearch != null) {
-            elasticsearch.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaAndElasticsearch servers = new KafkaAndElasticsearch();
 
     @Test
     void shouldIndexExactlyTheReferenceBucketsAcrossATaxonomySwitchWithLateDuplicateAndBotEvents(@TempDir Path tmp)
@@ -124,7 +98,7 @@ class TrendsJobIT {
         partitions.put("it.dead-letters", 1);
         partitions.put("it.late", 1);
         partitions.put("it.es-dead-letters", 1);
-        kafka.createTopics(partitions);
+        servers.kafka().createTopics(partitions);
 
         // 2. The input, the taxonomies before and after the switch, and the reference.
         TrendStream stream = new TrendStream(START, SPAN, RECORDS_PER_PLATFORM, 42);
@@ -175,7 +149,8 @@ class TrendsJobIT {
             Path v2File = tmp.resolve("v2.yaml");
             Files.writeString(v2File, v2Yaml);
             int exit = Main.commandLine().execute("topics", "publish", v2File.toString(), "--bootstrap-servers",
-                    kafka.bootstrapServers(), "--topic", "it.control", "--effective-from", stream.switchAt.toString());
+                    servers.kafka().bootstrapServers(), "--topic", "it.control",
+                    "--effective-from", stream.switchAt.toString());
             assertThat(exit).isZero();
             await("the job applied taxonomy " + V2, Duration.ofSeconds(60),
                     () -> countDocuments("discourse-taxonomies", "{\"term\":{\"version\":\"" + V2 + "\"}}") > 0);
@@ -237,7 +212,7 @@ class TrendsJobIT {
 
     private static Configuration config(Map<Platform, String> topics, Path checkpoints) {
         Map<String, String> settings = new HashMap<>();
-        settings.put(JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers());
+        settings.put(JobOptions.KAFKA_BOOTSTRAP.key(), servers.kafka().bootstrapServers());
         settings.put(JobOptions.KAFKA_GROUP_ID.key(), "trends-it");
         settings.put(JobOptions.TOPIC_BLUESKY.key(), topics.get(Platform.BLUESKY));
         settings.put(JobOptions.TOPIC_MASTODON.key(), topics.get(Platform.MASTODON));
@@ -254,7 +229,7 @@ class TrendsJobIT {
         settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), "3 s");
         settings.put(JobOptions.EARLY_RESULTS.key(), "2 s");
         settings.put(JobOptions.MAX_POSTS_PER_AUTHOR.key(), String.valueOf(AUTHOR_CAP));
-        settings.put(JobOptions.ES_URLS.key(), elasticsearch.httpUrl());
+        settings.put(JobOptions.ES_URLS.key(), servers.elasticsearch().httpUrl());
         settings.put(JobOptions.ES_BULK_MAX_ACTIONS.key(), "500");
         settings.put(CoreOptions.DEFAULT_PARALLELISM.key(), "2");
         // The attribution state of 100,000 posts is more than the JobManager's in-memory checkpoint storage takes.
@@ -265,14 +240,15 @@ class TrendsJobIT {
 
     /** Per platform: {posts, likes, reposts, replies, quotes, votes} summed over discourse-posts. */
     private static Map<String, List<Long>> matchedPosts(long beforeMillis) throws Exception {
-        es.indices().refresh(r -> r.index("discourse-posts-*"));
+        servers.client().indices().refresh(r -> r.index("discourse-posts-*"));
         String query = """
                 {"size":0,"query":{"range":{"created_at":{"lt":%d}}},
                  "aggs":{"p":{"terms":{"field":"platform","size":10},"aggs":{
                   "likes":{"sum":{"field":"likes"}},"reposts":{"sum":{"field":"reposts"}},
                   "replies":{"sum":{"field":"replies"}},"quotes":{"sum":{"field":"quotes"}},
                   "votes":{"sum":{"field":"votes"}}}}}}""".formatted(beforeMillis);
-        var response = es.search(s -> s.index("discourse-posts-*").withJson(new java.io.StringReader(query)),
+        var response = servers.client().search(
+                s -> s.index("discourse-posts-*").withJson(new java.io.StringReader(query)),
                 Void.class);
         Map<String, long[]> out = new TreeMap<>();
         for (var b : response.aggregations().get("p").sterms().buckets().array()) {
@@ -292,7 +268,7 @@ class TrendsJobIT {
 
     private static KafkaProducer<byte[], byte[]> producer() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
@@ -308,8 +284,8 @@ class TrendsJobIT {
 
     private static long countDocuments(String alias, String queryJson) {
         try {
-            es.indices().refresh(r -> r.index(alias + "-*").ignoreUnavailable(true).allowNoIndices(true));
-            return es.count(c -> c.index(alias + "-*").ignoreUnavailable(true).allowNoIndices(true)
+            servers.client().indices().refresh(r -> r.index(alias + "-*").ignoreUnavailable(true).allowNoIndices(true));
+            return servers.client().count(c -> c.index(alias + "-*").ignoreUnavailable(true).allowNoIndices(true)
                     .query(q -> q.withJson(new java.io.StringReader(queryJson)))).count();
         } catch (Exception e) {
             return 0; // not there yet
@@ -320,11 +296,11 @@ class TrendsJobIT {
     private static Map<String, TrendBucket> readBuckets(long beforeMillis) {
         Map<String, TrendBucket> out = new TreeMap<>();
         try {
-            es.indices().refresh(r -> r.index("discourse-trends-*"));
+            servers.client().indices().refresh(r -> r.index("discourse-trends-*"));
             List<FieldValue> after = null;
             while (true) {
                 List<FieldValue> searchAfter = after;
-                var response = es.search(s -> {
+                var response = servers.client().search(s -> {
                     s.index("discourse-trends-*").size(5_000)
                             .query(q -> q.range(r -> r.untyped(u -> u.field("bucket_start")
                                     .lt(co.elastic.clients.json.JsonData.of(beforeMillis)))))
@@ -415,7 +391,7 @@ class TrendsJobIT {
 
     private static List<JsonNode> readTopic(String topic, int expected) throws Exception {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + topic);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<JsonNode> out = new ArrayList<>();

@@ -3,7 +3,6 @@ package io.discoursetrends.spikes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,13 +11,10 @@ import com.networknt.schema.JsonSchema;
 import io.discoursetrends.buckets.TrendBucket;
 import io.discoursetrends.cli.Main;
 import io.discoursetrends.elasticsearch.DocumentSchemaTest;
-import io.discoursetrends.elasticsearch.ElasticsearchClients;
-import io.discoursetrends.elasticsearch.ElasticsearchConnection;
 import io.discoursetrends.job.JobConfiguration;
 import io.discoursetrends.job.JobOptions;
 import io.discoursetrends.job.TrendsJobRunner;
-import io.discoursetrends.local.LocalElasticsearch;
-import io.discoursetrends.local.LocalKafka;
+import io.discoursetrends.local.KafkaAndElasticsearch;
 import io.discoursetrends.model.Platform;
 import io.discoursetrends.replay.KafkaReplayer;
 import java.nio.file.Files;
@@ -49,9 +45,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -88,29 +83,8 @@ class SpikesIT {
     private static final String EVENTS_TOPIC = "it.events";
     private static final String ALERTS_TOPIC = "it.spikes";
 
-    private static LocalKafka kafka;
-    private static LocalElasticsearch elasticsearch;
-    private static ElasticsearchClient es;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        kafka = LocalKafka.launch();
-        elasticsearch = LocalElasticsearch.launch();
-        es = ElasticsearchClients.create(ElasticsearchConnection.of(elasticsearch.httpUrl()));
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (es != null) {
-            es._transport().close();
-        }
-        if (elasticsearch != null) {
-            elasticsearch.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaAndElasticsearch servers = new KafkaAndElasticsearch();
 
     @Test
     void shouldFindEveryInjectedBurstEarlyWithItsExplanationAndNothingElse(@TempDir Path tmp) throws Exception {
@@ -127,7 +101,7 @@ class SpikesIT {
         partitions.put("it.late", 1);
         partitions.put("it.es-dead-letters", 1);
         partitions.put(ALERTS_TOPIC, 1);
-        kafka.createTopics(partitions);
+        servers.kafka().createTopics(partitions);
 
         // 2. The input and the events file the job starts with.
         SpikesStream stream = new SpikesStream(42);
@@ -136,7 +110,7 @@ class SpikesIT {
 
         // 3. The job, unbounded; phase 1 of the stream (up to 11:45).
         JobClient job = TrendsJobRunner.start(config, "spikes-it");
-        try (KafkaReplayer replayer = new KafkaReplayer(kafka.bootstrapServers(), raw)) {
+        try (KafkaReplayer replayer = new KafkaReplayer(servers.kafka().bootstrapServers(), raw)) {
             for (Platform p : Platform.values()) {
                 replayer.replayObserved(p, stream.phase1.get(p), n -> { });
             }
@@ -149,7 +123,7 @@ class SpikesIT {
             //    events source commits its offset then), every detector has it in its broadcast state.
             Path cliEvents = Files.writeString(tmp.resolve("sentinel.yaml"), SpikesStream.CLI_EVENTS_YAML);
             assertThat(Main.commandLine().execute("events", "publish", cliEvents.toString(), "--bootstrap-servers",
-                    kafka.bootstrapServers(), "--topic", EVENTS_TOPIC)).isZero();
+                    servers.kafka().bootstrapServers(), "--topic", EVENTS_TOPIC)).isZero();
             await("the job to read the published event", Duration.ofSeconds(60),
                     () -> committed(GROUP + "-events", new TopicPartition(EVENTS_TOPIC, 0)) >= 1);
 
@@ -380,8 +354,9 @@ class SpikesIT {
                   {"range":{"bucket_start":{"gte":%d,"lt":%d}}}]}},"aggs":{"s":{"sum":{"field":"%s"}}}}"""
                 .formatted(impact.get("topic").asText(), impact.get("platform").asText(), from, to, field);
         try {
-            es.indices().refresh(r -> r.index("discourse-trends-*"));
-            return es.search(s -> s.index("discourse-trends-*").withJson(new java.io.StringReader(query)), Void.class)
+            servers.client().indices().refresh(r -> r.index("discourse-trends-*"));
+            return servers.client().search(
+                    s -> s.index("discourse-trends-*").withJson(new java.io.StringReader(query)), Void.class)
                     .aggregations().get("s").sum().value();
         } catch (Exception e) {
             throw new AssertionError("cannot sum " + field + " in the window of " + impact, e);
@@ -436,7 +411,7 @@ class SpikesIT {
 
     private static Configuration config(Map<Platform, String> raw, Path eventsFile, Path checkpoints) {
         Map<String, String> s = new HashMap<>();
-        s.put(JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers());
+        s.put(JobOptions.KAFKA_BOOTSTRAP.key(), servers.kafka().bootstrapServers());
         s.put(JobOptions.KAFKA_GROUP_ID.key(), GROUP);
         s.put(JobOptions.TOPIC_BLUESKY.key(), raw.get(Platform.BLUESKY));
         s.put(JobOptions.TOPIC_MASTODON.key(), raw.get(Platform.MASTODON));
@@ -455,7 +430,7 @@ class SpikesIT {
         s.put(JobOptions.CHECKPOINT_INTERVAL.key(), "2 s");
         // Spikes read complete buckets only; fewer early rewrites leave the two cores to the job.
         s.put(JobOptions.EARLY_RESULTS.key(), "1 min");
-        s.put(JobOptions.ES_URLS.key(), elasticsearch.httpUrl());
+        s.put(JobOptions.ES_URLS.key(), servers.elasticsearch().httpUrl());
         s.put(CoreOptions.DEFAULT_PARALLELISM.key(), "2");
         s.put(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(), checkpoints.toUri().toString());
         s.put(PipelineOptions.GENERIC_TYPES.key(), "false");
@@ -465,8 +440,9 @@ class SpikesIT {
     /** Every document of an index's monthly indices (a few hundred at most here). */
     private static List<JsonNode> documents(String base) {
         try {
-            es.indices().refresh(r -> r.index(base + "-*").ignoreUnavailable(true).allowNoIndices(true));
-            var response = es.search(s -> s.index(base + "-*").ignoreUnavailable(true).allowNoIndices(true)
+            servers.client().indices().refresh(r -> r.index(base + "-*").ignoreUnavailable(true).allowNoIndices(true));
+            var response = servers.client().search(s -> s.index(base + "-*")
+                    .ignoreUnavailable(true).allowNoIndices(true)
                     .size(1_000), ObjectNode.class);
             List<JsonNode> out = new ArrayList<>();
             for (Hit<ObjectNode> hit : response.hits().hits()) {
@@ -480,8 +456,8 @@ class SpikesIT {
 
     private static long count(String base, String queryJson) {
         try {
-            es.indices().refresh(r -> r.index(base + "-*").ignoreUnavailable(true).allowNoIndices(true));
-            return es.count(c -> c.index(base + "-*").ignoreUnavailable(true).allowNoIndices(true)
+            servers.client().indices().refresh(r -> r.index(base + "-*").ignoreUnavailable(true).allowNoIndices(true));
+            return servers.client().count(c -> c.index(base + "-*").ignoreUnavailable(true).allowNoIndices(true)
                     .query(q -> q.withJson(new java.io.StringReader(queryJson)))).count();
         } catch (Exception e) {
             return 0;
@@ -490,7 +466,7 @@ class SpikesIT {
 
     private static long committed(String group, TopicPartition tp) {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers());
         try (Admin admin = Admin.create(p)) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
@@ -504,7 +480,7 @@ class SpikesIT {
     /** Every record of a topic, from its beginning to its end offsets now, in order. */
     private static List<JsonNode> readTopic(String topic) throws Exception {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<JsonNode> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
