@@ -8,35 +8,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
  * The cache of {@link TopicBucketOperator} changes nothing that is emitted or checkpointed. One random story of
- * eleven keys (events out of order, late within the allowed lateness, too late, early results on processing
- * time, watermarks) is run on the heap backend, which writes through, and on RocksDB with a cache of 16
+ * eleven keys ({@link TopicBucketSnapshots}: events out of order, late within the allowed lateness, too late,
+ * early results on processing time, watermarks) is run on the heap backend, which writes through, and on RocksDB with a cache of 16
  * accumulators, which keeps evicting; also with a snapshot taken while the cache is full, the run continuing from
  * it in a new operator. Every run must give the same documents per key in the same order and the same too-late
  * events, and leave no state, timer or cached accumulator once the watermark has passed everything.
  */
 class TopicBucketOperatorTest {
-    private static final long T0 = TopicBucketFunctionTest.T0;
-    private static final String[] KEYS = {"_all", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9"};
-    private static final String[] PLATFORMS = {"bluesky", "mastodon", "reddit", "hackernews"};
-    private static final int STEPS = 1_500;
-    private static final int SNAPSHOT_AT = 700;
+    private static final int SNAPSHOT_AT = TopicBucketSnapshots.SNAPSHOT_AFTER;
     private static final int SMALL_CACHE = 16;
 
-    /** One step of the story: a batch for a key, then maybe a watermark and a processing time. */
-    private record Step(TopicBatch batch, Long watermark, Long processingTime) {}
-
     /** What a run emitted: documents per key in their order, and the too-late events in theirs. */
-    private record Outputs(Map<String, List<TrendBucket>> documents, List<AttributedEvent> tooLate) {}
+    record Outputs(Map<String, List<TrendBucket>> documents, List<AttributedEvent> tooLate) {}
 
-    private static final List<Step> STORY = story(new Random(20261207));
+    private static final List<TopicBucketSnapshots.Step> STORY = TopicBucketSnapshots.story();
 
     @Test
     void shouldEmitTheSameOnRocksDbWithASmallCacheAsOnTheHeapWritingThrough() throws Exception {
@@ -73,20 +64,11 @@ class TopicBucketOperatorTest {
         KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> h =
                 TopicBucketFunctionTest.harness(backend, function);
         h.open();
-        long watermark = Long.MIN_VALUE;
-        long processingTime = 0;
         for (int i = 0; i < STORY.size(); i++) {
-            Step step = STORY.get(i);
-            h.processElement(new StreamRecord<>(step.batch()));
-            if (step.watermark() != null) {
-                watermark = step.watermark();
-                h.processWatermark(watermark);
-            }
-            if (step.processingTime() != null) {
-                processingTime = step.processingTime();
-                h.setProcessingTime(processingTime);
-            }
+            TopicBucketSnapshots.play(h, STORY.get(i));
             if (i == snapshotAt) {
+                long watermark = TopicBucketSnapshots.watermarkAfter(STORY, i);
+                long processingTime = TopicBucketSnapshots.processingTimeAfter(STORY, i);
                 if (backend.equals("rocksdb")) {
                     assertThat(function.cachedAccumulators()).isPositive();
                 }
@@ -102,8 +84,7 @@ class TopicBucketOperatorTest {
                 h.processWatermark(watermark);
             }
         }
-        h.processWatermark(Long.MAX_VALUE);
-        h.setProcessingTime(processingTime + Duration.ofHours(1).toMillis());
+        finish(h);
         collect(h, documents, tooLate);
         assertThat(TopicBucketFunctionTest.stateEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
@@ -113,12 +94,19 @@ class TopicBucketOperatorTest {
         return new Outputs(documents, tooLate);
     }
 
+    /** The watermark past everything, and processing time an hour on: every bucket written and gone. */
+    static void finish(KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> h) throws Exception {
+        h.processWatermark(Long.MAX_VALUE);
+        h.setProcessingTime(TopicBucketSnapshots.processingTimeAfter(STORY, STORY.size() - 1)
+                + Duration.ofHours(1).toMillis());
+    }
+
     private static TopicBucketFunction function(int maxCached) {
-        return new TopicBucketFunction(Duration.ofMinutes(1), TopicBucketFunctionTest.LATENESS,
+        return new TopicBucketFunction(Duration.ofMinutes(1), TopicBucketSnapshots.LATENESS,
                 Duration.ofSeconds(10), 2, maxCached);
     }
 
-    private static void collect(KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> h,
+    static void collect(KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> h,
             Map<String, List<TrendBucket>> documents, List<AttributedEvent> tooLate) {
         // Across keys the order of timers that fire at the same time depends on the backend's timer queue.
         for (TrendBucket b : h.extractOutputValues()) {
@@ -132,52 +120,5 @@ class TopicBucketOperatorTest {
         if (late != null) {
             late.clear();
         }
-    }
-
-    /**
-     * Eleven keys, four platforms; event time moves 3 s every 10 steps, the watermark 30 s behind it; events up
-     * to 100 s behind the front (late updates once their bucket fired) and 2% of them 12 minutes behind (too
-     * late, past the 10-minute lateness); processing time moves 4 s every 25 steps (early results every 10 s).
-     */
-    private static List<Step> story(Random random) {
-        List<Step> steps = new ArrayList<>();
-        long front = T0;
-        long processingTime = 0;
-        for (int i = 0; i < STEPS; i++) {
-            String key = KEYS[random.nextInt(KEYS.length)];
-            AttributedEvent[] events = new AttributedEvent[1 + random.nextInt(6)];
-            for (int j = 0; j < events.length; j++) {
-                long time = random.nextInt(50) == 0 ? front - Duration.ofMinutes(12).toMillis()
-                        : front - random.nextInt(100_000) + random.nextInt(20_000);
-                events[j] = event(random, PLATFORMS[random.nextInt(PLATFORMS.length)], time);
-            }
-            Long watermark = null;
-            if (i % 10 == 9) {
-                front += 3_000;
-                watermark = front - 30_000;
-            }
-            Long processing = null;
-            if (i % 25 == 24) {
-                processingTime += 4_000;
-                processing = processingTime;
-            }
-            steps.add(new Step(new TopicBatch(key, events), watermark, processing));
-        }
-        return steps;
-    }
-
-    private static AttributedEvent event(Random random, String platform, long time) {
-        String post = "p" + random.nextInt(40);
-        String author = platform + "|a" + random.nextInt(12);
-        if (random.nextBoolean()) {
-            return new AttributedEvent(AttributedEvent.Kind.POST, platform, time, new String[] {"t"}, "v1", post,
-                    "https://example.org/" + post, "text of " + post, author, false, false, random.nextInt(20) == 0,
-                    false, random.nextBoolean() ? "en" : "de", random.nextBoolean() ? "c1" : null,
-                    new String[] {"w" + random.nextInt(30), "w" + random.nextInt(30)}, 0, 0, 0, 0, 0);
-        }
-        return new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, platform, time, new String[] {"t"}, "v1", post,
-                "https://example.org/" + post, "text of " + post, platform + "|e" + random.nextInt(30), false, false,
-                false, random.nextInt(20) == 0, null, null, AttributedEvent.NO_TOPICS, 1 + random.nextInt(3),
-                random.nextInt(2), 0, 0, 0);
     }
 }
