@@ -53,8 +53,8 @@ import org.apache.flink.util.OutputTag;
  * its own serializer and the early-result, late-update and too-late rules above in one place.
  *
  * <p>On a state backend that serializes (RocksDB), reading and writing a key's accumulators for every batch
- * decodes and encodes their sketches every time (about 130 times the heap backend's cost per event,
- * docs/benchmarks.md). There {@link TopicBucketOperator} has this function cache them, as Flink SQL's mini-batch
+ * decodes and encodes their sketches every time (most of this task's CPU there; docs/benchmarks.md, "Flink SQL
+ * baseline and scaling"). There {@link TopicBucketOperator} has this function cache them, as Flink SQL's mini-batch
  * aggregation does: the accumulators of open buckets stay decoded on the heap between batches (at most
  * {@value #MAX_CACHED_ACCUMULATORS}, the least recently used keys written back beyond that) and are written back
  * before each checkpoint barrier; a bucket that fires (or is corrected by a late event) is written back at once

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The cache of {@link TopicBucketOperator} changes nothing that is emitted or checkpointed. One random story of
  * eleven keys ({@link TopicBucketSnapshots}: events out of order, late within the allowed lateness, too late,
- * early results on processing time, watermarks) is run on the heap backend, which writes through, and on RocksDB with a cache of 16
- * accumulators, which keeps evicting; also with a snapshot taken while the cache is full, the run continuing from
- * it in a new operator. Every run must give the same documents per key in the same order and the same too-late
+ * early results on processing time, watermarks) is run on the heap backend, which writes through, and on
+ * RocksDB with a cache of 16 accumulators, which keeps evicting, and with the default cache; also with a snapshot
+ * taken while the cache is full, the run continuing from it in a new operator. Every run must give the same documents per key in the same order and the same too-late
  * events, and leave no state, timer or cached accumulator once the watermark has passed everything.
  */
 class TopicBucketOperatorTest {
