@@ -146,7 +146,7 @@ public final class TopicBucketFunction extends KeyedProcessFunction<String, Topi
         }
         for (Map.Entry<String, KeySlots> entry : cache.entrySet()) {
             KeySlots s = entry.getValue();
-            if (!s.changed.isEmpty()) {
+            if (s.hasChanges()) {
                 keys.setCurrentKey(entry.getKey());
                 s.writeBack(buckets);
             }
@@ -177,15 +177,16 @@ public final class TopicBucketFunction extends KeyedProcessFunction<String, Topi
                 continue;
             }
             long slot = slot(start, Platform.of(e.platform()));
-            BucketAccumulator acc = get(s, slot);
-            if (acc == null) {
-                acc = new BucketAccumulator();
+            Cached c = get(s, slot);
+            if (c == null) {
+                c = add(s, slot, new BucketAccumulator());
                 // Per bucket, not per platform: registering a timer that exists is a no-op.
                 ctx.timerService().registerEventTimeTimer(lastTimestamp);
                 ctx.timerService().registerEventTimeTimer(lastTimestamp + lateness);
             }
+            BucketAccumulator acc = c.acc;
             acc.add(e, maxPostsPerAuthor);
-            put(s, slot, acc);
+            c.changed = true;
             // The watermark passed the bucket's end: it fired, even if this is its platform's first event.
             if (acc.fired || lastTimestamp <= watermark) {
                 lateUpdates.inc();
@@ -224,14 +225,14 @@ public final class TopicBucketFunction extends KeyedProcessFunction<String, Topi
             long start = start(slot);
             long lastTimestamp = start + sizeMillis - 1;
             if (eventTime) {
-                if (lastTimestamp <= timestamp && !get(s, slot).fired) {
+                if (lastTimestamp <= timestamp && !get(s, slot).acc.fired) {
                     due.put(start, true);
                 }
                 if (lastTimestamp + lateness <= timestamp) {
                     expired.add(slot);
                 }
             } else if (lastTimestamp > watermark) {
-                BucketAccumulator acc = get(s, slot);
+                BucketAccumulator acc = get(s, slot).acc;
                 if (acc.dirty && !acc.fired) {
                     due.put(start, false);
                 }
@@ -247,7 +248,6 @@ public final class TopicBucketFunction extends KeyedProcessFunction<String, Topi
             if (s.accs.remove(slot) != null) {
                 cached--;
             }
-            s.changed.remove(slot);
             buckets.remove(slot);
         }
         release(key, s);
@@ -263,23 +263,27 @@ public final class TopicBucketFunction extends KeyedProcessFunction<String, Topi
         List<BucketAccumulator> platforms = new ArrayList<>(PLATFORMS.length);
         for (Platform p : PLATFORMS) {
             long slot = slot(start, p);
-            BucketAccumulator acc = get(s, slot);
-            if (acc == null) {
+            Cached c = get(s, slot);
+            if (c == null) {
                 continue;
             }
+            BucketAccumulator acc = c.acc;
             platforms.add(acc);
             if (acc.dirty || complete && !acc.fired) {
                 out.collect(acc.result(topic, p.id(), start, start + sizeMillis, complete));
             }
             acc.dirty = false;
             acc.fired |= complete;
-            s.changed.add(slot);
+            c.changed = true;
         }
         out.collect(BucketAccumulator.combined(platforms, topic, start, start + sizeMillis, complete));
     }
 
-    /** The current key's cached accumulators, the most recently used key last. */
+    /** The current key's cached accumulators, the most recently used key last (writing through: for this call). */
     private KeySlots slots(String key) {
+        if (keys == null) {
+            return new KeySlots();
+        }
         KeySlots s = cache.get(key);
         if (s == null) {
             s = new KeySlots();
@@ -289,24 +293,22 @@ public final class TopicBucketFunction extends KeyedProcessFunction<String, Topi
     }
 
     /** The accumulator of {@code slot} of the current key: the cached one, else the one in state (then cached). */
-    private BucketAccumulator get(KeySlots s, long slot) throws Exception {
-        BucketAccumulator acc = s.accs.get(slot);
-        if (acc == null) {
-            acc = buckets.get(slot);
+    private Cached get(KeySlots s, long slot) throws Exception {
+        Cached c = s.accs.get(slot);
+        if (c == null) {
+            BucketAccumulator acc = buckets.get(slot);
             if (acc != null) {
-                s.accs.put(slot, acc);
-                cached++;
+                c = add(s, slot, acc);
             }
         }
-        return acc;
+        return c;
     }
 
-    /** Caches {@code acc} as the changed accumulator of {@code slot}, to be written back. */
-    private void put(KeySlots s, long slot, BucketAccumulator acc) {
-        if (s.accs.put(slot, acc) == null) {
-            cached++;
-        }
-        s.changed.add(slot);
+    private Cached add(KeySlots s, long slot, BucketAccumulator acc) {
+        Cached c = new Cached(acc);
+        s.accs.put(slot, c);
+        cached++;
+        return c;
     }
 
     /**
@@ -318,11 +320,12 @@ public final class TopicBucketFunction extends KeyedProcessFunction<String, Topi
      */
     private void release(String key, KeySlots s) throws Exception {
         boolean writeThrough = keys == null;
-        for (Iterator<Map.Entry<Long, BucketAccumulator>> it = s.accs.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Long, BucketAccumulator> e = it.next();
-            if (writeThrough || e.getValue().fired) {
-                if (s.changed.remove(e.getKey())) {
-                    buckets.put(e.getKey(), e.getValue());
+        for (Iterator<Map.Entry<Long, Cached>> it = s.accs.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Cached> e = it.next();
+            Cached c = e.getValue();
+            if (writeThrough || c.acc.fired) {
+                if (c.changed) {
+                    buckets.put(e.getKey(), c.acc);
                 }
                 it.remove();
                 cached--;
@@ -348,16 +351,36 @@ public final class TopicBucketFunction extends KeyedProcessFunction<String, Topi
         }
     }
 
-    /** One key's cached accumulators by slot, and the slots changed since they were last written back. */
+    /** A decoded accumulator, and whether it changed since it was read from or written to state. */
+    private static final class Cached {
+        final BucketAccumulator acc;
+        boolean changed;
+
+        Cached(BucketAccumulator acc) {
+            this.acc = acc;
+        }
+    }
+
+    /** One key's cached accumulators by slot. */
     private static final class KeySlots {
-        final Map<Long, BucketAccumulator> accs = new HashMap<>();
-        final Set<Long> changed = new HashSet<>();
+        final Map<Long, Cached> accs = new HashMap<>();
+
+        boolean hasChanges() {
+            for (Cached c : accs.values()) {
+                if (c.changed) {
+                    return true;
+                }
+            }
+            return false;
+        }
 
         void writeBack(MapState<Long, BucketAccumulator> buckets) throws Exception {
-            for (Long slot : changed) {
-                buckets.put(slot, accs.get(slot));
+            for (Map.Entry<Long, Cached> e : accs.entrySet()) {
+                if (e.getValue().changed) {
+                    buckets.put(e.getKey(), e.getValue().acc);
+                    e.getValue().changed = false;
+                }
             }
-            changed.clear();
         }
     }
 
