@@ -3,6 +3,7 @@ package io.discoursetrends.job;
 import io.discoursetrends.buckets.TopicBatch;
 import io.discoursetrends.buckets.TopicBatcher;
 import io.discoursetrends.buckets.TopicBucketFunction;
+import io.discoursetrends.buckets.TopicBucketOperator;
 import io.discoursetrends.buckets.TrendBucket;
 import io.discoursetrends.classify.ClassifiedEvent;
 import io.discoursetrends.classify.ClassifyPosts;
@@ -101,10 +102,12 @@ public final class DiscourseTrendsJob {
                 .transform("fan out to topics, in batches", TypeInformation.of(TopicBatch.class), new TopicBatcher())
                 .uid("fan-out-topics")
                 .keyBy(TopicBatch::topic)
-                .process(new TopicBucketFunction(config.get(JobOptions.BUCKET_SIZE),
-                        config.get(JobOptions.ALLOWED_LATENESS), config.get(JobOptions.EARLY_RESULTS),
-                        config.get(JobOptions.MAX_POSTS_PER_AUTHOR)))
-                .name("topic buckets").uid("topic-buckets-per-topic");
+                .transform("topic buckets", TypeInformation.of(TrendBucket.class), new TopicBucketOperator(
+                        new TopicBucketFunction(config.get(JobOptions.BUCKET_SIZE),
+                                config.get(JobOptions.ALLOWED_LATENESS), config.get(JobOptions.EARLY_RESULTS),
+                                config.get(JobOptions.MAX_POSTS_PER_AUTHOR)),
+                        config.get(ExecutionOptions.RUNTIME_MODE) == RuntimeExecutionMode.BATCH))
+                .uid("topic-buckets-per-topic");
         buckets.sinkTo(sinks.trendBuckets())
                 .name("elasticsearch: trend buckets").uid("sink-trend-buckets");
         buckets.getSideOutput(TopicBucketFunction.TOO_LATE)

@@ -11,22 +11,34 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Harness tests of the bucket rules: completion on the watermark, early results, late updates within the
  * allowed lateness, too-late events, the per-author cap, the all-platforms document composed from the platforms,
- * and that state and timers are gone afterwards.
+ * and that state and timers are gone afterwards. On both state backends: on RocksDB the operator caches the
+ * accumulators between calls ({@link TopicBucketOperator}), on the heap it writes through.
  */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"heap", "rocksdb"})
 class TopicBucketFunctionTest {
     static final long T0 = Instant.parse("2026-05-25T14:00:00Z").toEpochMilli();
     static final long MINUTE = 60_000;
     static final Duration LATENESS = Duration.ofMinutes(10);
+
+    @Parameter
+    String backend;
 
     private KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> h;
 
@@ -41,10 +53,41 @@ class TopicBucketFunctionTest {
         h.close();
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new TopicBucketFunction(Duration.ofMinutes(1), LATENESS, Duration.ofSeconds(10), 2)),
-                TopicBatch::topic, Types.STRING);
+    private KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> harness() throws Exception {
+        return harness(backend, new TopicBucketFunction(Duration.ofMinutes(1), LATENESS, Duration.ofSeconds(10), 2));
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> harness(String backend,
+            TopicBucketFunction function) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new TopicBucketOperator(function, false),
+                        TopicBatch::topic, Types.STRING);
+        if (backend.equals("rocksdb")) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
+        return h;
+    }
+
+    /**
+     * Keys with buckets in state: on the heap the harness's count of state entries; RocksDB has no such count,
+     * there the keys of the state.
+     */
+    static long stateEntries(KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> h)
+            throws Exception {
+        KeyedStateBackend<?> backend = ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
+        if (!backend.isSafeToReuseKVState()) {
+            return h.numKeyedStateEntries();
+        }
+        try (var keys = backend.getKeys("platform-buckets", VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
+    /** As a task does: the operator's pre-barrier step (which writes the cache back), then the snapshot. */
+    static OperatorSubtaskState snapshot(KeyedOneInputStreamOperatorTestHarness<String, TopicBatch, TrendBucket> h,
+            long checkpointId) throws Exception {
+        h.prepareSnapshotPreBarrier(checkpointId);
+        return h.snapshot(checkpointId, checkpointId);
     }
 
     @Test
@@ -156,7 +199,7 @@ class TopicBucketFunctionTest {
         assertThat(h.extractOutputValues()).isEmpty();
         ConcurrentLinkedQueue<StreamRecord<AttributedEvent>> tooLate = h.getSideOutput(TopicBucketFunction.TOO_LATE);
         assertThat(tooLate).extracting(StreamRecord::getValue).containsExactly(late);
-        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(stateEntries(h)).isZero();
     }
 
     @Test
@@ -245,12 +288,13 @@ class TopicBucketFunctionTest {
         add("ai-art", mastodonPost("m1", 5, "mallory"));
         add("_all", post("p1", 5, "alice", "x", "en"));
         add("ai-art", post("p9", 125, "zoe", "x", "en"));
-        assertThat(h.numKeyedStateEntries()).isPositive();
+        h.prepareSnapshotPreBarrier(1); // on RocksDB the buckets are in the cache until a barrier comes
+        assertThat(stateEntries(h)).isPositive();
 
         h.processWatermark(T0 + 3 * MINUTE - 1 + LATENESS.toMillis());
         // ai-art: bluesky, mastodon and all at 14:00, bluesky and all at 14:02; _all: bluesky and all at 14:00
         assertThat(h.extractOutputValues()).hasSize(7);
-        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(stateEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }
 
@@ -258,7 +302,7 @@ class TopicBucketFunctionTest {
     void shouldKeepOpenBucketsWithTheirSketchesAcrossARestore() throws Exception {
         add("ai-art", post("p1", 5, "alice", "diffusion", "en"));
         add("ai-art", like("p1", 6, "bob", 2));
-        OperatorSubtaskState snapshot = h.snapshot(1, 0);
+        OperatorSubtaskState snapshot = snapshot(h, 1);
         h.close();
 
         h = harness();
