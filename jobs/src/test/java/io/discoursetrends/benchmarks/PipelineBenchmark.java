@@ -100,6 +100,7 @@ public final class PipelineBenchmark {
 
     static {
         SQL_STAGES.put(SQL, SqlBaseline.Formulation.BASELINE);
+        SQL_STAGES.put("Flink SQL: tokens, temporal join", SqlBaseline.Formulation.TOKEN_TEMPORAL_JOIN);
         SQL_STAGES.put("Flink SQL: LIKE per topic", SqlBaseline.Formulation.LIKE_PER_TOPIC);
         SQL_STAGES.put("Flink SQL + UDF of the job's matcher", SqlBaseline.Formulation.MATCHER_UDF);
     }

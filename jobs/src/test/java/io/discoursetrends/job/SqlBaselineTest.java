@@ -36,8 +36,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SqlBaselineTest {
     private static final Instant START = Instant.parse("2026-05-25T14:00:00Z");
 
+    // LIKE_PER_TOPIC (the previous baseline, still a benchmark row) is left out to keep the test short: its
+    // 2,470-LIKE planning alone takes 15 to 70 s here; it passed this test when the token formulations were added.
     @ParameterizedTest
-    @EnumSource(SqlBaseline.Formulation.class)
+    @EnumSource(value = SqlBaseline.Formulation.class, names = "LIKE_PER_TOPIC", mode = EnumSource.Mode.EXCLUDE)
     void shouldCountPostsPerTopicPlatformAndMinuteAsTheReferenceDoes(SqlBaseline.Formulation formulation)
             throws Exception {
         // The default topics with their hashtags, communities and exclusions, and their first 20 phrases (the
