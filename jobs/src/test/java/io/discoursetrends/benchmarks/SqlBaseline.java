@@ -51,19 +51,24 @@ import org.apache.flink.types.Row;
  *   <li>deduplication by platform, kind and id with {@code ROW_NUMBER() ... ORDER BY proctime} keeping the
  *       first row, the pattern Flink's documentation gives (insert-only output), its state kept for
  *       {@code table.exec.state.ttl} = 1 day (the job's {@code dedup.ttl});</li>
- *   <li>the taxonomy as one generated {@code UNION ALL} branch per topic, {@code SELECT ..., 'topic' FROM
- *       unique_events WHERE <the topic's test>}, beside an {@code _all} branch of every event: no UDF, nothing to
- *       deploy beside the SQL. A phrase is {@code words LIKE '% phrase words %'} on the text lower-cased with one
- *       {@code REGEXP_REPLACE} of every run of non-letters and non-digits to a space, padded (HTML tags and
- *       entities removed first), so phrases match whole words in order as the job's matcher does; a hashtag is
- *       the same test on the text with '#' kept ({@code tags LIKE '% #tag %'}); a community is {@code IN (...)}
- *       on the subreddit or the Mastodon instance; exclusions are {@code AND NOT (...)}, languages
- *       {@code lang IS NULL OR ... IN (...)}, regexes {@code REGEXP}. Flink SQL
- *       has no multi-pattern matcher, so every post is tested against every phrase (the job's automaton costs the
- *       same for 20 or 20,000). Tried first and given up: one {@code CASE WHEN ... THEN 'topic' END} per topic in
- *       one {@code ARRAY} with {@code CROSS JOIN UNNEST}: a single expression of 2,470 {@code LIKE}s, which the
- *       planner's code splitter did not finish rewriting in minutes; and one {@code REGEXP} per topic, which
- *       recompiles its patterns per row once there are more than 64 (Flink's per-thread pattern cache);</li>
+ *   <li>the taxonomy's matching, in one of the {@link Formulation}s, all generated from the taxonomy file with
+ *       built-in functions only: the baseline ({@link Formulation#TOKEN_LOOKUP_JOIN}, see {@link #tokenQuery})
+ *       splits the text into words once, builds the n-grams of the words that can begin a phrase, and looks the
+ *       n-grams, hashtags and communities up in a table of the taxonomy's keys (a lookup join), then counts a post
+ *       once per topic unless an exclusion matched; {@link Formulation#TOKEN_TEMPORAL_JOIN} is the same with an
+ *       event-time temporal join; {@link Formulation#LIKE_PER_TOPIC} (the first baseline) is one {@code UNION
+ *       ALL} branch per topic, {@code SELECT ..., 'topic' FROM unique_events WHERE <the topic's test>}, a phrase
+ *       {@code words LIKE '% phrase words %'} on the text lower-cased with one {@code REGEXP_REPLACE} of every run
+ *       of non-letters and non-digits to a space, padded (HTML tags and entities removed first), a hashtag the
+ *       same test on the text with '#' kept ({@code tags LIKE '% #tag %'}), a community {@code IN (...)} on the
+ *       subreddit or the Mastodon instance, exclusions {@code AND NOT (...)}, languages
+ *       {@code lang IS NULL OR ... IN (...)}, regexes {@code REGEXP}: every post against every phrase. All three
+ *       match the same words the same way (whole words, in order, lower case; the test checks them against the
+ *       reference). Tried and given up: one {@code CASE WHEN ... THEN 'topic' END} per topic in one {@code ARRAY}
+ *       with {@code CROSS JOIN UNNEST} (a single expression of 2,470 {@code LIKE}s, which the planner's code
+ *       splitter did not finish rewriting in minutes) and one {@code REGEXP} per topic (recompiled per row once
+ *       there are more than 64: Flink's per-thread pattern cache). {@link Formulation#MATCHER_UDF} is no SQL
+ *       matching but the job's matcher as a UDF, a labelled comparison row;</li>
  *   <li>{@code TUMBLE} windows, {@code GROUP BY window, GROUPING SETS ((topic, platform), (topic))},
  *       {@code COUNT} of posts and {@code SUM} of engagement, into the same counting sink as the job's
  *       buckets.</li>
@@ -331,7 +336,7 @@ public final class SqlBaseline {
      * gives the phrases' n-grams that start there, and each n-gram, hashtag and community that is a key of the
      * taxonomy is joined with the taxonomy's table of keys (key -> topics, and whether the key is a phrase or an
      * exclusion of each), then (post, topic) is deduplicated, exclusions applied, per 1-minute window, and the
-     * topics' windows count those. Only built-in functions and a built-in join.
+     * topics' windows count those. Only built-in functions and built-in joins.
      *
      * <ul>
      *   <li>{@code ws} = {@code SPLIT} of the same {@code words} the LIKE formulation tests (lower case, every run
@@ -339,16 +344,20 @@ public final class SqlBaseline {
      *       when {@code words LIKE '% phrase %'}; hashtags are the tokens of {@code tags} that begin with '#', as
      *       {@code tags LIKE '% #tag %'} tests. Same matches, by construction: the test checks them.</li>
      *   <li>{@code CROSS JOIN UNNEST(ws) WITH ORDINALITY} gives a row per word; {@code word IN (<the phrases' first
-     *       words>)} keeps the few that can begin a phrase (Flink evaluates an {@code IN} of literals with a hash
-     *       set: one lookup per word, not a comparison per phrase); their n-grams up to the longest phrase
-     *       ({@code word || ' ' || ws[i + 1] ...}, NULL past the end) are a second {@code UNNEST}, kept when
-     *       {@code IN (<every phrase>)}.</li>
+     *       words>)} keeps those that can begin a phrase (an {@code IN} of literals is a hash-set lookup in
+     *       Flink's generated code, SearchOperatorGen: one lookup per word, not a comparison per phrase); their
+     *       n-grams of the phrases' lengths ({@code word || ' ' || ws[i + 1] ...}, NULL past the end) are tested
+     *       with one {@code IN} per length, and only words with a phrase there are expanded (a second
+     *       {@code UNNEST}) into one row per n-gram.</li>
      *   <li>The keys' topics come from a table ({@code taxonomy_keys}: one row per key, its topics as an
-     *       {@code ARRAY<ROW<topic, excluded>>}), joined with an event-time temporal join
-     *       ({@code FOR SYSTEM_TIME AS OF}): the join a bounded dimension table gets in streaming SQL that keeps
-     *       the stream's time attribute for the windows after it (a regular join would not, and would keep every
-     *       row of the stream in its state); its state is the table and the candidate rows of the last
-     *       out-of-orderness, so only the few rows whose key is in the taxonomy should reach it.</li>
+     *       {@code ARRAY<ROW<topic, excluded>>}). {@code lookup}: a lookup join ({@code FOR SYSTEM_TIME AS OF}
+     *       processing time), the streaming join for a dimension table, which keeps the stream's time attribute
+     *       for the windows after it; the table is {@code memory-records} as a lookup source (a hash map, as a
+     *       lookup connector with a full cache). Otherwise an event-time temporal join with the table as a
+     *       versioned table (primary key, watermark): only SQL-declared tables, but its operator keeps each
+     *       candidate row until the watermark passes and, in Flink 2.2.1, scans all buffered rows of a key on each
+     *       of the key's timers, which is what its profile shows. A regular join is no option: it drops the time
+     *       attribute the windows need and keeps every row of the stream in its state.</li>
      *   <li>{@code TUMBLE ... GROUP BY window, platform, id, topic HAVING MAX(excluded) = 0}: a post once per
      *       topic, none where an exclusion matched; then the topics' counts over those windows' rows
      *       (cascading windows on {@code window_time}), beside the counts of all events under {@code _all}.</li>
