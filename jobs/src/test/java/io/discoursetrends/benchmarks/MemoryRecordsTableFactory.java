@@ -1,5 +1,9 @@
 package io.discoursetrends.benchmarks;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +14,8 @@ import org.apache.flink.api.common.serialization.RuntimeContextInitializationCon
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.connector.ChangelogMode;
@@ -17,13 +23,20 @@ import org.apache.flink.table.connector.ProviderContext;
 import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.source.DataStreamScanProvider;
 import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.connector.source.LookupTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
+import org.apache.flink.table.connector.source.lookup.LookupFunctionProvider;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.factories.DeserializationFormatFactory;
 import org.apache.flink.table.factories.DynamicTableSourceFactory;
 import org.apache.flink.table.factories.FactoryUtil;
+import org.apache.flink.table.functions.FunctionContext;
+import org.apache.flink.table.functions.LookupFunction;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.SimpleUserCodeClassLoader;
+import org.apache.flink.util.UserCodeClassLoader;
 
 /**
  * A SQL table connector ({@code 'connector' = 'memory-records'}) over raw record values held in this JVM, decoded
@@ -31,7 +44,8 @@ import org.apache.flink.util.Collector;
  * {@link DeserializationSchema} of {@link RowData}, one call per record. It lets the Flink SQL baseline of
  * {@link PipelineBenchmark} read the very bytes the DataStream stages read, without a broker in the measurement.
  * Bounded; one record per sequence number; a record the format refuses (null, with
- * {@code json.ignore-parse-errors}) is skipped, as the Kafka connector skips it.
+ * {@code json.ignore-parse-errors}) is skipped, as the Kafka connector skips it. Also a lookup table on one STRING
+ * column (see {@code getLookupRuntimeProvider}), for the SQL baseline's taxonomy table.
  */
 public final class MemoryRecordsTableFactory implements DynamicTableSourceFactory {
     public static final String IDENTIFIER = "memory-records";
@@ -77,7 +91,7 @@ public final class MemoryRecordsTableFactory implements DynamicTableSourceFactor
         return new Source(id, format, context.getPhysicalRowDataType());
     }
 
-    private static final class Source implements ScanTableSource {
+    private static final class Source implements ScanTableSource, LookupTableSource {
         private final String id;
         private final DecodingFormat<DeserializationSchema<RowData>> format;
         private final DataType physical;
@@ -114,6 +128,22 @@ public final class MemoryRecordsTableFactory implements DynamicTableSourceFactor
             };
         }
 
+        /**
+         * As a lookup table ({@code JOIN ... FOR SYSTEM_TIME AS OF proctime}), on one STRING column: the records
+         * decoded once per task into a hash map, which is what a lookup connector with a full cache (JDBC, HBase
+         * with {@code 'lookup.cache' = ...}) holds; no I/O per lookup.
+         */
+        @Override
+        public LookupRuntimeProvider getLookupRuntimeProvider(LookupContext context) {
+            int[][] keys = context.getKeys();
+            if (keys.length != 1 || keys[0].length != 1) {
+                throw new IllegalArgumentException("a memory-records lookup needs one key column, got "
+                        + java.util.Arrays.deepToString(keys));
+            }
+            return LookupFunctionProvider.of(new Lookup(id, keys[0][0], format.createRuntimeDecoder(context,
+                    physical)));
+        }
+
         @Override
         public DynamicTableSource copy() {
             return new Source(id, format, physical);
@@ -122,6 +152,48 @@ public final class MemoryRecordsTableFactory implements DynamicTableSourceFactor
         @Override
         public String asSummaryString() {
             return IDENTIFIER + "(" + id + ")";
+        }
+    }
+
+    /** The rows of a lookup table by their key column (a STRING). */
+    public static final class Lookup extends LookupFunction {
+        private static final long serialVersionUID = 1L;
+        private final String id;
+        private final int keyField;
+        private final DeserializationSchema<RowData> decoder;
+        private transient Map<StringData, List<RowData>> index;
+
+        Lookup(String id, int keyField, DeserializationSchema<RowData> decoder) {
+            this.id = id;
+            this.keyField = keyField;
+            this.decoder = decoder;
+        }
+
+        @Override
+        public void open(FunctionContext context) throws Exception {
+            decoder.open(new DeserializationSchema.InitializationContext() {
+                @Override
+                public MetricGroup getMetricGroup() {
+                    return new UnregisteredMetricsGroup();
+                }
+
+                @Override
+                public UserCodeClassLoader getUserCodeClassLoader() {
+                    return SimpleUserCodeClassLoader.create(Lookup.class.getClassLoader());
+                }
+            });
+            index = new HashMap<>();
+            for (byte[] value : REGISTRY.get(id)) {
+                RowData row = decoder.deserialize(value);
+                if (row != null && !row.isNullAt(keyField)) {
+                    index.computeIfAbsent(row.getString(keyField), k -> new ArrayList<>()).add(row);
+                }
+            }
+        }
+
+        @Override
+        public Collection<RowData> lookup(RowData key) {
+            return key.isNullAt(0) ? List.of() : index.getOrDefault(key.getString(0), List.of());
         }
     }
 

@@ -93,7 +93,17 @@ import org.apache.flink.util.NumberSequenceIterator;
 public final class PipelineBenchmark {
     private static final String FULL = "Flink: full topology";
     private static final String SQL = "Flink SQL: baseline";
-    private static final String SQL_STEADY = "Flink SQL: baseline, without planning and JIT";
+    private static final String STEADY = ", without planning and JIT";
+    private static final String SQL_STEADY = SQL + STEADY;
+    /** The SQL stages: the baseline, then the other formulations measured beside it (see SqlBaseline). */
+    private static final Map<String, SqlBaseline.Formulation> SQL_STAGES = new LinkedHashMap<>();
+
+    static {
+        SQL_STAGES.put(SQL, SqlBaseline.Formulation.BASELINE);
+        SQL_STAGES.put("Flink SQL: tokens, temporal join", SqlBaseline.Formulation.TOKEN_TEMPORAL_JOIN);
+        SQL_STAGES.put("Flink SQL: LIKE per topic", SqlBaseline.Formulation.LIKE_PER_TOPIC);
+        SQL_STAGES.put("Flink SQL + UDF of the job's matcher", SqlBaseline.Formulation.MATCHER_UDF);
+    }
     private static final String REALISTIC = "default+multiword-2000";
     private static final String DENSE = "synthetic-2000";
 
@@ -162,7 +172,8 @@ public final class PipelineBenchmark {
             stages.add(new Stage(FULL, () -> flinkFullTopology(cluster, inputId, input.length,
                     realistic, 1, false)));
             if (sql) {
-                stages.add(new Stage(SQL, () -> flinkSql(cluster, sqlRecords, realistic, events)));
+                SQL_STAGES.forEach((name, formulation) -> stages.add(new Stage(name,
+                        () -> flinkSql(cluster, sqlRecords, realistic, events, formulation))));
             }
             if (scaling) {
                 stages.add(new Stage("Flink: normalize only, parallelism 2",
@@ -183,7 +194,7 @@ public final class PipelineBenchmark {
                 boolean warm = round >= warmups;
                 System.out.printf("%nround %d of %d%s%n", round + 1, warmups + rounds, warm ? "" : " (warm-up)");
                 for (Stage s : stages) {
-                    if (!warm && !slowWarmup && (s.name().equals(SQL) || s.name().endsWith("RocksDB"))) {
+                    if (!warm && !slowWarmup && (SQL_STAGES.containsKey(s.name()) || s.name().endsWith("RocksDB"))) {
                         continue; // minutes per round; SQL's JIT and planning start afresh with every job anyway
                     }
                     Sample sample = measure(s);
@@ -195,17 +206,19 @@ public final class PipelineBenchmark {
                             "  %-40s %,12.0f events/CPU-s  (%.2f CPU-s, %.2f s wall, JIT %.2f s)%s%n",
                             s.name(), sample.rate(), sample.cpuSeconds(), sample.wallSeconds(), sample.jitSeconds(),
                             s.name().startsWith("Flink: full") ? ", " + lastBucketDocuments + " bucket documents"
-                                    : s.name().equals(SQL) ? String.format(Locale.ROOT, ", %d bucket rows, planned"
-                                    + " in %.2f CPU-s", lastBucketDocuments, lastPlanningCpuSeconds) : "");
+                                    : SQL_STAGES.containsKey(s.name()) ? String.format(Locale.ROOT,
+                                    ", %d bucket rows, planned in %.2f CPU-s", lastBucketDocuments,
+                                    lastPlanningCpuSeconds) : "");
                     if (warm) {
                         samples.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(sample);
-                        if (s.name().equals(SQL)) {
+                        if (SQL_STAGES.containsKey(s.name())) {
                             // What a job that runs for days pays per event: without the query's planning and the
                             // JIT compilation of its generated classes (new classes with every job, so the JIT
                             // starts afresh in every round; the DataStream stages' classes stay compiled).
-                            samples.computeIfAbsent(SQL_STEADY, k -> new ArrayList<>()).add(new Sample(
+                            samples.computeIfAbsent(s.name() + STEADY, k -> new ArrayList<>()).add(new Sample(
                                     sample.events(), sample.cpuSeconds() - lastPlanningCpuSeconds
-                                            - sample.jitSeconds(), sample.wallSeconds() - lastPlanningWallSeconds,
+                                            - (sample.jitSeconds() - lastPlanningJitSeconds),
+                                    sample.wallSeconds() - lastPlanningWallSeconds,
                                     0));
                         }
                     }
@@ -391,17 +404,20 @@ public final class PipelineBenchmark {
      * input's number of canonical events (SQL has no such events; the rate is per the same input).
      */
     static long flinkSql(MiniClusterWithClientResource cluster, Map<Platform, String> records, Taxonomy taxonomy,
-            long events) throws Exception {
+            long events, SqlBaseline.Formulation formulation) throws Exception {
         StreamExecutionEnvironment env = environment(cluster, baseConfig(), 1);
         String sink = UUID.randomUUID().toString();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
-        SqlBaseline.build(env, records, taxonomy).sinkTo(new CountingSink<>(sink)).name("discard").uid("discard");
+        double jit0 = jitCpuSeconds();
+        SqlBaseline.build(env, records, taxonomy, formulation).sinkTo(new CountingSink<>(sink)).name("discard")
+                .uid("discard");
         lastPlanningCpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
         lastPlanningWallSeconds = (System.nanoTime() - wall0) / 1e9;
-        env.execute("benchmark: Flink SQL baseline");
+        lastPlanningJitSeconds = jitCpuSeconds() - jit0;
+        env.execute("benchmark: Flink SQL baseline, " + formulation);
         long rows = COUNTS.remove(sink).get();
         if (rows == 0) {
             throw new IllegalStateException("the SQL baseline wrote no bucket rows");
@@ -626,6 +642,10 @@ public final class PipelineBenchmark {
         ratio(samples, FULL, "Flink: normalize only", "full topology / Flink parse-only job (target >= 0.5)");
         ratio(samples, FULL, SQL, "full topology / Flink SQL baseline (target >= 2)");
         ratio(samples, FULL, SQL_STEADY, "full topology / Flink SQL baseline without planning and JIT");
+        SQL_STAGES.keySet().stream().filter(name -> !name.equals(SQL)).forEach(name -> {
+            ratio(samples, FULL, name, "full topology / " + name);
+            ratio(samples, FULL, name + STEADY, "full topology / " + name + STEADY);
+        });
         ratio(samples, "Flink: normalize only", SQL, "Flink parse-only job / Flink SQL baseline");
         ratio(samples, FULL + ", parallelism 2", FULL, "full topology, parallelism 2 / parallelism 1");
         ratio(samples, "Flink: normalize only, parallelism 2", "Flink: normalize only",
@@ -662,6 +682,8 @@ public final class PipelineBenchmark {
     /** CPU the last SQL run spent planning the query (part of its stage's CPU). */
     private static volatile double lastPlanningCpuSeconds;
     private static volatile double lastPlanningWallSeconds;
+    /** JIT CPU during the last SQL run's planning (in both of the above: subtracted once). */
+    private static volatile double lastPlanningJitSeconds;
     /** Bucket documents the last full-topology run wrote (printed with the round, as a sanity figure). */
     private static volatile long lastBucketDocuments;
 
