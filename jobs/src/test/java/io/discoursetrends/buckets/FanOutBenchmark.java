@@ -2,9 +2,13 @@ package io.discoursetrends.buckets;
 
 import io.discoursetrends.engagement.AttributedEvent;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -120,6 +124,46 @@ public class FanOutBenchmark {
             serializer.serialize(b, network);
         }
         return network.length();
+    }
+
+    /**
+     * The two ways in alternating slices of one JVM, by the thread's CPU time per slice: on a shared machine JMH's
+     * iterations of one way and then the other see different loads. Arguments: slices (100), flushes per slice
+     * (20); the first fifth of the slices is warm-up.
+     */
+    public static void main(String[] args) throws IOException {
+        int slices = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        int flushes = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        FanOutBenchmark b = new FanOutBenchmark();
+        b.setUp();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double[] before = new double[slices];
+        double[] after = new double[slices];
+        double[] ratio = new double[slices];
+        long written = 0;
+        for (int s = -slices / 5; s < slices; s++) {
+            long c0 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < flushes; i++) {
+                written += b.eachBatchEncodesItsEvents();
+            }
+            long c1 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < flushes; i++) {
+                written += b.eventsEncodedOnce();
+            }
+            long c2 = threads.getCurrentThreadCpuTime();
+            if (s >= 0) {
+                before[s] = (c1 - c0) / (double) (flushes * FLUSH);
+                after[s] = (c2 - c1) / (double) (flushes * FLUSH);
+                ratio[s] = after[s] / before[s];
+            }
+        }
+        Arrays.sort(before);
+        Arrays.sort(after);
+        Arrays.sort(ratio);
+        System.out.printf(Locale.ROOT, "%d slices of %d flushes (%d bytes written); ns of CPU per event, median: "
+                + "eachBatchEncodesItsEvents %.0f, eventsEncodedOnce %.0f; ratio %.3f (quartiles %.3f to %.3f)%n",
+                slices, flushes, written, before[slices / 2], after[slices / 2], ratio[slices / 2],
+                ratio[slices / 4], ratio[3 * slices / 4]);
     }
 
     private int nextFlush() {
