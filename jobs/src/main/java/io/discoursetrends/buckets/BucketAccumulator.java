@@ -61,6 +61,8 @@ public final class BucketAccumulator {
     boolean fired;
     /** Changed since the last emission: the next early-result timer has something to write. */
     boolean dirty;
+    /** The taxonomy version last added to {@link #taxonomyVersions}: nearly every event has the same one. */
+    private transient String lastVersion;
 
     /** A post's engagement within this bucket, with what the top-posts list shows of it. */
     static final class PostEngagement {
@@ -81,8 +83,10 @@ public final class BucketAccumulator {
      */
     public void add(AttributedEvent e, int maxPostsPerAuthor) {
         dirty = true;
-        if (e.taxonomyVersion() != null) {
-            taxonomyVersions.add(e.taxonomyVersion());
+        String version = e.taxonomyVersion();
+        if (version != null && !version.equals(lastVersion)) {
+            taxonomyVersions.add(version); // a set: skipping the version just added changes nothing
+            lastVersion = version;
         }
         if (e.isPost()) {
             addPost(e, maxPostsPerAuthor);
@@ -116,8 +120,12 @@ public final class BucketAccumulator {
             return;
         }
         if (e.authorKey() != null) {
-            authors.update(e.authorKey());
             int before = postsPerAuthor.merge(e.authorKey(), 1, Integer::sum) - 1;
+            if (before == 0) {
+                // Every author in postsPerAuthor is in the sketch already, and adding an item again leaves a
+                // HyperLogLog sketch as it is: only an author's first post in the bucket needs the hash.
+                authors.update(e.authorKey());
+            }
             if (before >= maxPostsPerAuthor) {
                 cappedPosts++;
                 return;

@@ -13,7 +13,42 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * ({@link TopicBatchSerializer}).
  */
 @TypeInfo(TopicBatchSerializer.TypeInfoFactory.class)
-public record TopicBatch(String topic, AttributedEvent[] events) {
+public record TopicBatch(String topic, AttributedEvent[] events, Encoded encoded) {
+
+    public TopicBatch(String topic, AttributedEvent[] events) {
+        this(topic, events, null);
+    }
+
+    /**
+     * The same events as already encoded by {@link TopicBatcher}, which encodes each event once for all of its
+     * keys (an event goes to {@code _all} and to each of its topics). Valid only while the batcher's flush that
+     * made it lasts: Flink serializes a record inside {@code collect}, and the flush's buffer is reused after it.
+     * Anything that holds a batch longer (a test harness' output) finds it closed, and the serializer then
+     * encodes the events again. Not part of the batch's value.
+     */
+    public static final class Encoded {
+        final Flush flush;
+        /** Each event's number in the flush, in the batch's order. */
+        final int[] indexes;
+
+        Encoded(Flush flush, int[] indexes) {
+            this.flush = flush;
+            this.indexes = indexes;
+        }
+    }
+
+    /** The events of one flush of the batcher, encoded one after the other into one buffer. */
+    static final class Flush {
+        final byte[] bytes;
+        /** Where event i starts; it ends where event i + 1 starts. */
+        final int[] starts;
+        boolean open = true;
+
+        Flush(byte[] bytes, int[] starts) {
+            this.bytes = bytes;
+            this.starts = starts;
+        }
+    }
 
     /** Only one of an event's keys reports it when it is too late, so the late-data topic holds it once. */
     public boolean reportsLateness() {

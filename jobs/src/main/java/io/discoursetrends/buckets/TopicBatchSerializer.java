@@ -45,9 +45,31 @@ public final class TopicBatchSerializer extends RecordSerializer<TopicBatch> {
     public void serialize(TopicBatch batch, DataOutputView out) throws IOException {
         strings().write(out, batch.topic());
         Utf8Strings.writeVarInt(out, batch.events().length);
+        TopicBatch.Encoded encoded = batch.encoded();
+        if (encoded != null && encoded.flush.open) {
+            // Copy the bytes the batcher encoded once per event; runs of consecutive events in one copy (the
+            // _all batch of a flush is all of it).
+            int[] starts = encoded.flush.starts;
+            int[] indexes = encoded.indexes;
+            int i = 0;
+            while (i < indexes.length) {
+                int first = indexes[i];
+                int last = first;
+                while (++i < indexes.length && indexes[i] == last + 1) {
+                    last++;
+                }
+                out.write(encoded.flush.bytes, starts[first], starts[last + 1] - starts[first]);
+            }
+            return;
+        }
         for (AttributedEvent e : batch.events()) {
             writeEvent(out, e);
         }
+    }
+
+    /** Writes one event as {@link #serialize} writes it within a batch: {@link TopicBatcher} encodes ahead. */
+    void encode(DataOutputView out, AttributedEvent e) throws IOException {
+        writeEvent(out, e);
     }
 
     @Override

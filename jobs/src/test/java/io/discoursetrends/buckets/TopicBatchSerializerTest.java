@@ -45,6 +45,46 @@ class TopicBatchSerializerTest {
     }
 
     @Test
+    void shouldWriteEventsEncodedAheadAsIfEncodingThemNow() throws IOException {
+        AttributedEvent a = new AttributedEvent(AttributedEvent.Kind.POST, "bluesky", 1L, new String[] {"ai-art"},
+                "v1", "at://p/1", "https://bsky.app/p/1", "hello", "bluesky|did:plc:a", false, false, false, false,
+                "en", null, new String[] {"hello"}, 0, 0, 0, 0, 0);
+        AttributedEvent b = new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, "reddit", 2L,
+                AttributedEvent.NO_TOPICS, null, "t3_x", null, null, null, false, false, false, true, null, null,
+                AttributedEvent.NO_TOPICS, 0, 0, 0, 0, 7);
+        AttributedEvent c = new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, "bluesky", 3L,
+                new String[] {"ai-art"}, "v1", "at://p/1", "https://bsky.app/p/1", "hello", "bluesky|did:plc:b",
+                false, false, false, false, null, null, AttributedEvent.NO_TOPICS, 1, 0, 0, 0, 0);
+        AttributedEvent[] all = {a, b, c};
+        DataOutputSerializer ahead = new DataOutputSerializer(16);
+        int[] starts = new int[all.length + 1];
+        for (int i = 0; i < all.length; i++) {
+            starts[i] = ahead.length();
+            s.encode(ahead, all[i]);
+        }
+        starts[all.length] = ahead.length();
+        TopicBatch.Flush flush = new TopicBatch.Flush(ahead.getSharedBuffer(), starts);
+        TopicBatch allBatch = new TopicBatch("_all", all, new TopicBatch.Encoded(flush, new int[] {0, 1, 2}));
+        TopicBatch topicBatch = new TopicBatch("ai-art", new AttributedEvent[] {a, c},
+                new TopicBatch.Encoded(flush, new int[] {0, 2}));
+
+        assertThat(bytes(allBatch)).isEqualTo(bytes(new TopicBatch("_all", all)));
+        assertThat(bytes(topicBatch)).isEqualTo(bytes(new TopicBatch("ai-art", new AttributedEvent[] {a, c})));
+        assertRoundTrip(topicBatch);
+        // Once the flush is over its buffer is reused: the events are encoded again, to the same bytes.
+        flush.open = false;
+        java.util.Arrays.fill(ahead.getSharedBuffer(), (byte) 0);
+        assertThat(bytes(topicBatch)).isEqualTo(bytes(new TopicBatch("ai-art", new AttributedEvent[] {a, c})));
+        assertRoundTrip(topicBatch);
+    }
+
+    private byte[] bytes(TopicBatch batch) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(16);
+        s.serialize(batch, out);
+        return out.getCopyOfBuffer();
+    }
+
+    @Test
     void shouldRestoreItselfFromItsSnapshot() {
         assertThat(s.snapshotConfiguration().resolveSchemaCompatibility(s.snapshotConfiguration()))
                 .extracting(TypeSerializerSchemaCompatibility::isCompatibleAsIs).isEqualTo(true);
