@@ -26,9 +26,14 @@ public class DetectorState {
 
     /** The deseasonalised level: expected count = level x hourFactors[hour] x dayFactors[day]. */
     public double level;
-    /** Hour-of-day factors (UTC), mean 1: the profile's values at the centre of each hour, linear in between. */
+    /**
+     * Hour-of-day factors (UTC): the profile's values at the centre of each hour, linear in between. Stored at any
+     * common scale and read relative to their mean (a bucket moves one or two of them; renormalising all at every
+     * bucket cost more than the rest of an update). States written before this stored them at mean 1, which reads
+     * the same.
+     */
     public double[] hourFactors;
-    /** Day-of-week factors (UTC, Monday first), mean 1. */
+    /** Day-of-week factors (UTC, Monday first), stored and read like the hour factors. */
     public double[] dayFactors;
     /** Robust scale of the residuals on the variance-stabilised scale: 1 for Poisson noise, more if overdispersed. */
     public double noiseScale;

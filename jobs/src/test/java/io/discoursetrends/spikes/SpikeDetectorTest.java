@@ -214,6 +214,35 @@ class SpikeDetectorTest {
     }
 
     @Test
+    void shouldReadTheRhythmRelativeToItsMeanWhateverScaleItIsStoredAt() {
+        // The factors are stored at any common scale and read relative to their mean (no renormalising loop per
+        // bucket): a state written with factors at mean 1 (every release before) and the same state with its
+        // factors scaled continue alike, to rounding, through a day with a daily rhythm and a burst.
+        Random random = new Random(11);
+        DetectorState unit = new DetectorState();
+        LongToDoubleFunction rhythm = t -> 10 + 8 * Math.sin(2 * Math.PI * Math.floorMod(t, DAY) / DAY);
+        feed(unit, T0, T0 + 3 * DAY, random, rhythm);
+        DetectorState scaled = unit.copy();
+        for (int i = 0; i < DetectorState.HOURS; i++) {
+            scaled.hourFactors[i] *= 1.7;
+        }
+        for (int i = 0; i < DetectorState.DAYS; i++) {
+            scaled.dayFactors[i] *= 0.6;
+        }
+        int opened = 0;
+        for (long t = T0 + 3 * DAY; t < T0 + 4 * DAY; t += MINUTE) {
+            double v = t == T0 + 3 * DAY + 12 * HOUR ? 120 : poisson(random, rhythm.applyAsDouble(t));
+            Step a = feedOne(unit, t, v);
+            Step b = feedOne(scaled, t, v);
+            assertThat(b.score()).isCloseTo(a.score(), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(b.baseline()).isCloseTo(a.baseline(), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(b.transition()).isEqualTo(a.transition());
+            opened += a.opened() ? 1 : 0;
+        }
+        assertThat(opened).as("the burst at noon").isEqualTo(1);
+    }
+
+    @Test
     void shouldCloseASpikeWhoseKeyFellSilentAtItsNextBucket() {
         Random random = new Random(7);
         DetectorState state = warmKey(random);
