@@ -71,6 +71,16 @@ public class DetectorState {
     public double dailyDropDeviation;
     public int extremeDays;
 
+    /**
+     * The anomaly likelihood's statistics (SpikeDetector#likelihood): the short exponential mean of the clipped
+     * scores, the long-run mean and variance of that short mean, and how many buckets they have seen. States
+     * written before they existed restore them as 0, and the likelihood waits for them to be learned again.
+     */
+    public double likelihoodShortMean;
+    public double likelihoodMean;
+    public double likelihoodVariance;
+    public long likelihoodBuckets;
+
     /** Evidence of an abrupt burst (CUSUM of scores with the large slack); 0 when there is none. */
     public double burstEvidence;
     /** Evidence of a sustained rise (CUSUM of scores with the small slack); 0 when there is none. */
@@ -143,6 +153,10 @@ public class DetectorState {
         c.dailyDropMean = dailyDropMean;
         c.dailyDropDeviation = dailyDropDeviation;
         c.extremeDays = extremeDays;
+        c.likelihoodShortMean = likelihoodShortMean;
+        c.likelihoodMean = likelihoodMean;
+        c.likelihoodVariance = likelihoodVariance;
+        c.likelihoodBuckets = likelihoodBuckets;
         c.burstEvidence = burstEvidence;
         c.sustainedEvidence = sustainedEvidence;
         c.runStartMillis = runStartMillis;
@@ -184,6 +198,10 @@ public class DetectorState {
                 && Double.compare(dailyMaxDeviation, s.dailyMaxDeviation) == 0
                 && Double.compare(dailyDropMean, s.dailyDropMean) == 0
                 && Double.compare(dailyDropDeviation, s.dailyDropDeviation) == 0 && extremeDays == s.extremeDays
+                && Double.compare(likelihoodShortMean, s.likelihoodShortMean) == 0
+                && Double.compare(likelihoodMean, s.likelihoodMean) == 0
+                && Double.compare(likelihoodVariance, s.likelihoodVariance) == 0
+                && likelihoodBuckets == s.likelihoodBuckets
                 && Double.compare(burstEvidence, s.burstEvidence) == 0
                 && Double.compare(sustainedEvidence, s.sustainedEvidence) == 0 && runStartMillis == s.runStartMillis
                 && Double.compare(runBaseline, s.runBaseline) == 0
