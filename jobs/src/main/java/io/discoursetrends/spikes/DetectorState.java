@@ -26,9 +26,14 @@ public class DetectorState {
 
     /** The deseasonalised level: expected count = level x hourFactors[hour] x dayFactors[day]. */
     public double level;
-    /** Hour-of-day factors (UTC), mean 1: the profile's values at the centre of each hour, linear in between. */
+    /**
+     * Hour-of-day factors (UTC): the profile's values at the centre of each hour, linear in between. Stored at any
+     * common scale and read relative to their mean (a bucket moves one or two of them; renormalising all at every
+     * bucket cost more than the rest of an update). States written before this stored them at mean 1, which reads
+     * the same.
+     */
     public double[] hourFactors;
-    /** Day-of-week factors (UTC, Monday first), mean 1. */
+    /** Day-of-week factors (UTC, Monday first), stored and read like the hour factors. */
     public double[] dayFactors;
     /** Robust scale of the residuals on the variance-stabilised scale: 1 for Poisson noise, more if overdispersed. */
     public double noiseScale;
@@ -65,6 +70,16 @@ public class DetectorState {
     public double dailyDropMean;
     public double dailyDropDeviation;
     public int extremeDays;
+
+    /**
+     * The anomaly likelihood's statistics (SpikeDetector#likelihood): the short exponential mean of the clipped
+     * scores, the long-run mean and variance of that short mean, and how many buckets they have seen. States
+     * written before they existed restore them as 0, and the likelihood waits for them to be learned again.
+     */
+    public double likelihoodShortMean;
+    public double likelihoodMean;
+    public double likelihoodVariance;
+    public long likelihoodBuckets;
 
     /** Evidence of an abrupt burst (CUSUM of scores with the large slack); 0 when there is none. */
     public double burstEvidence;
@@ -138,6 +153,10 @@ public class DetectorState {
         c.dailyDropMean = dailyDropMean;
         c.dailyDropDeviation = dailyDropDeviation;
         c.extremeDays = extremeDays;
+        c.likelihoodShortMean = likelihoodShortMean;
+        c.likelihoodMean = likelihoodMean;
+        c.likelihoodVariance = likelihoodVariance;
+        c.likelihoodBuckets = likelihoodBuckets;
         c.burstEvidence = burstEvidence;
         c.sustainedEvidence = sustainedEvidence;
         c.runStartMillis = runStartMillis;
@@ -179,6 +198,10 @@ public class DetectorState {
                 && Double.compare(dailyMaxDeviation, s.dailyMaxDeviation) == 0
                 && Double.compare(dailyDropMean, s.dailyDropMean) == 0
                 && Double.compare(dailyDropDeviation, s.dailyDropDeviation) == 0 && extremeDays == s.extremeDays
+                && Double.compare(likelihoodShortMean, s.likelihoodShortMean) == 0
+                && Double.compare(likelihoodMean, s.likelihoodMean) == 0
+                && Double.compare(likelihoodVariance, s.likelihoodVariance) == 0
+                && likelihoodBuckets == s.likelihoodBuckets
                 && Double.compare(burstEvidence, s.burstEvidence) == 0
                 && Double.compare(sustainedEvidence, s.sustainedEvidence) == 0 && runStartMillis == s.runStartMillis
                 && Double.compare(runBaseline, s.runBaseline) == 0

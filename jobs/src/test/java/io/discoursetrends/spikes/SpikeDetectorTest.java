@@ -214,6 +214,35 @@ class SpikeDetectorTest {
     }
 
     @Test
+    void shouldReadTheRhythmRelativeToItsMeanWhateverScaleItIsStoredAt() {
+        // The factors are stored at any common scale and read relative to their mean (no renormalising loop per
+        // bucket): a state written with factors at mean 1 (every release before) and the same state with its
+        // factors scaled continue alike, to rounding, through a day with a daily rhythm and a burst.
+        Random random = new Random(11);
+        DetectorState unit = new DetectorState();
+        LongToDoubleFunction rhythm = t -> 10 + 8 * Math.sin(2 * Math.PI * Math.floorMod(t, DAY) / DAY);
+        feed(unit, T0, T0 + 3 * DAY, random, rhythm);
+        DetectorState scaled = unit.copy();
+        for (int i = 0; i < DetectorState.HOURS; i++) {
+            scaled.hourFactors[i] *= 1.7;
+        }
+        for (int i = 0; i < DetectorState.DAYS; i++) {
+            scaled.dayFactors[i] *= 0.6;
+        }
+        int opened = 0;
+        for (long t = T0 + 3 * DAY; t < T0 + 4 * DAY; t += MINUTE) {
+            double v = t == T0 + 3 * DAY + 12 * HOUR ? 120 : poisson(random, rhythm.applyAsDouble(t));
+            Step a = feedOne(unit, t, v);
+            Step b = feedOne(scaled, t, v);
+            assertThat(b.score()).isCloseTo(a.score(), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(b.baseline()).isCloseTo(a.baseline(), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(b.transition()).isEqualTo(a.transition());
+            opened += a.opened() ? 1 : 0;
+        }
+        assertThat(opened).as("the burst at noon").isEqualTo(1);
+    }
+
+    @Test
     void shouldCloseASpikeWhoseKeyFellSilentAtItsNextBucket() {
         Random random = new Random(7);
         DetectorState state = warmKey(random);
@@ -389,6 +418,52 @@ class SpikeDetectorTest {
         assertThat(afterZeros.baseline()).isLessThan(15.0);         // six hours of zeros: half a half-life down
         assertThat(unknown.bucketsSeen).isEqualTo(2 * 24 * 60 + 1);
         assertThat(zeros.bucketsSeen).isEqualTo(2 * 24 * 60 + 6 * 60 + 1); // 360 zeros replayed, then this one
+    }
+
+    /** A measurement around 50 with Gaussian noise of 1, in 5-minute buckets, plus {@code shift(t)}. */
+    private List<Step> feedMeasurement(DetectorState state, long from, long to, Random random,
+            LongToDoubleFunction shift) {
+        List<Step> steps = new ArrayList<>();
+        for (long t = from; t < to; t += 5 * MINUTE) {
+            double v = 50 + random.nextGaussian() + shift.applyAsDouble(t);
+            steps.add(detector.update(state, t, 5 * MINUTE, v, -1, false));
+        }
+        return steps;
+    }
+
+    @Test
+    void shouldFindAShiftNoSingleBucketShowsByItsLikelihood() {
+        Random random = new Random(21);
+        DetectorState state = new DetectorState();
+        long shiftAt = T0 + 6 * DAY;
+        feedMeasurement(state, T0, shiftAt, random, t -> 0);
+        double record = state.recordScore;
+        // 1.5 noise units up for three hours: no bucket beats the record of six days of noise (about 3), and the
+        // sustained evidence (slack 1, threshold 25) would need 50 buckets; the short mean of the scores is five of
+        // its own standard deviations out within a dozen or so (without the likelihood nothing opens in these 36).
+        List<Step> shifted = feedMeasurement(state, shiftAt, shiftAt + 3 * HOUR, random, t -> 1.5);
+        int opened = indexOf(shifted, Transition.OPEN);
+        assertThat(opened).as("buckets into the shift").isBetween(0, 24);
+        assertThat(shifted.subList(0, opened + 1)).allMatch(s -> s.score() < record);
+    }
+
+    @Test
+    void shouldLearnTheLikelihoodAnewInAStateRestoredFromAReleaseWithoutIt() {
+        Random random = new Random(22);
+        DetectorState state = new DetectorState();
+        feedMeasurement(state, T0, T0 + 6 * DAY, random, t -> 0);
+        // A snapshot of the release before restores these as 0 (PojoSerializer: a field added since).
+        DetectorState restored = state.copy();
+        restored.likelihoodShortMean = 0;
+        restored.likelihoodMean = 0;
+        restored.likelihoodVariance = 0;
+        restored.likelihoodBuckets = 0;
+        List<Step> steps = feedMeasurement(restored, T0 + 6 * DAY, T0 + 10 * DAY, random, t -> 0);
+        // Nothing opens or drops on the noise while the statistics are learned again (a variance of a few
+        // buckets would make every wobble "unlikely"), and they are learned within the three days they wait.
+        assertThat(steps).noneMatch(s -> s.opened() || s.drop());
+        assertThat(restored.likelihoodBuckets).isEqualTo(4 * 24 * 12);
+        assertThat(Math.sqrt(restored.likelihoodVariance)).isBetween(0.1, 0.6);
     }
 
     @Test
