@@ -66,20 +66,25 @@ public final class PostStateSerializer extends RecordSerializer<PostState> {
      * post, two ids of one post collide with a probability of about 2^-59: no like is ever lost in practice.
      */
     static String digest(String id) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < id.length(); i++) {
-            h ^= id.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
-        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
-        h ^= h >>> 31;
+        long h = hash64(id);
         char[] c = new char[9];
         c[0] = DIGEST_MARK;
         for (int i = 0; i < 8; i++) {
             c[i + 1] = (char) ((h >>> (8 * i)) & 0xFF);
         }
         return new String(c); // Latin-1: 9 bytes on the heap
+    }
+
+    /** FNV-1a over the characters, then a SplitMix64 finalizer to spread it: the digest of ids and post keys. */
+    static long hash64(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
+        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+        return h ^ (h >>> 31);
     }
 
     static boolean isDigest(String s) {
