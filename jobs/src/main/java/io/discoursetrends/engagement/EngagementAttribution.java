@@ -178,7 +178,9 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         boolean bot = excludeBots && Boolean.TRUE.equals(p.authorBot());
         String[] topics = bot ? AttributedEvent.NO_TOPICS : in.topics();
         long created = p.createdAt().toEpochMilli();
-        TrackedPost tracked = new TrackedPost(topics, in.taxonomyVersion(), p.url(), snippet(p.text()), bot,
+        // A url that follows from the post's id is not kept (PostUrls): the engagement carries the id to derive it.
+        TrackedPost tracked = new TrackedPost(topics, in.taxonomyVersion(),
+                PostUrls.kept(p.platform().id(), p.id(), p.url()), snippet(p.text()), bot,
                 created + postTtlMillis, counters.likes(), counters.reposts(), counters.replies(), counters.quotes(),
                 counters.score());
         if (bot) {
@@ -398,7 +400,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         long created = p.createdAt().toEpochMilli();
         long observed = event.observedAt() == null ? created : Math.max(created, event.observedAt().toEpochMilli());
         return emitAttributed(s, new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, p.platform().id(), observed,
-                known.topics(), known.taxonomyVersion(), p.id(), known.url(), known.snippet(), null, false, false,
+                known.topics(), known.taxonomyVersion(), p.id(), PostUrls.resolved(known.url(), p.platform().id(),
+                p.id()), known.snippet(), null, false, false,
                 known.bot(), false, null, null, AttributedEvent.NO_TOPICS, likes, reposts, replies, quotes, votes),
                 out);
     }
@@ -409,7 +412,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     }
 
     private static AttributedEvent attributed(Engagement e, TrackedPost p) {
-        return engagementEvent(e, p.topics(), p.taxonomyVersion(), p.url(), p.snippet(), p.bot(), false);
+        return engagementEvent(e, p.topics(), p.taxonomyVersion(),
+                PostUrls.resolved(p.url(), e.platform().id(), e.subjectId()), p.snippet(), p.bot(), false);
     }
 
     private static AttributedEvent engagementEvent(Engagement e, String[] topics, String taxonomyVersion,

@@ -553,6 +553,45 @@ class EngagementAttributionTest {
         return records == null ? List.of() : records.stream().map(r -> r.getValue()).toList();
     }
 
+    /** Urls that follow from the post's id are not kept, and come out as the post had them. */
+    @Test
+    void shouldGiveEngagementThePostsUrlWhereItIsDerivedFromTheId() throws Exception {
+        String uri = "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3kabcdefgh2xy";
+        String url = "https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3kabcdefgh2xy";
+        assertThat(PostUrls.derived("bluesky", uri)).isEqualTo(url);
+        for (String topic : new String[] {"", "ai-courts"}) { // unmatched: no document; matched: one
+            h.close();
+            h = harness();
+            h.open();
+            process(CanonicalEvent.of(new Post(Platform.BLUESKY, uri, url, "alice", "alice", false, null, topic, "en",
+                    Instant.ofEpochMilli(T0), null, null, new String[0], Metrics.NONE)));
+            OperatorSubtaskState snapshot = h.snapshot(1, T0); // read back from its serialized form
+            h.close();
+            h = harness();
+            h.initializeState(snapshot);
+            h.open();
+            process(like("l1", uri, 10, "bob"));
+            assertThat(h.extractOutputValues()).singleElement().satisfies(e -> assertThat(e.url()).isEqualTo(url));
+        }
+        assertThat(posts()).isEmpty(); // the restored harness wrote no document: the like's minute is still open
+        h.processWatermark(T0 + 59_999);
+        assertThat(posts()).singleElement().satisfies(doc -> assertThat(doc.url()).isEqualTo(url));
+
+        // Hacker News: a counter snapshot's delta carries the url too.
+        process(CanonicalEvent.of(new Post(Platform.HACKERNEWS, "hn:4242", "https://news.ycombinator.com/item?id=4242",
+                "dan", "dan", false, null, "", "en", Instant.ofEpochMilli(T0), null, null, new String[0],
+                new Metrics(null, null, 1L, null, 5L))));
+        process(CanonicalEvent.of(new Post(Platform.HACKERNEWS, "hn:4242", "https://news.ycombinator.com/item?id=4242",
+                "dan", "dan", false, null, "", "en", Instant.ofEpochMilli(T0), null, null, new String[0],
+                new Metrics(null, null, 2L, null, 9L))), T0 + 60_000);
+        assertThat(h.extractOutputValues()).last().satisfies(e -> {
+            assertThat(e.votes()).isEqualTo(4);
+            assertThat(e.url()).isEqualTo("https://news.ycombinator.com/item?id=4242");
+        });
+        assertThat(PostUrls.derived("mastodon", "https://mastodon.social/@a/1")).isNull();
+        assertThat(PostUrls.derived("bluesky", "at://did:plc:x/app.bsky.feed.repost/1")).isNull();
+    }
+
     @Test
     void shouldCutSnippetsAtWholeCharacters() {
         String text = "x".repeat(EngagementAttribution.SNIPPET_CHARS - 1) + "😀tail";

@@ -144,6 +144,47 @@ class PostStateMigrationTest {
         assertThat(out.length()).as("compact vs POJO bytes").isLessThan(v1.length() * 2 / 3);
     }
 
+    /** A url that follows from the id is written as a flag (document) or one character (post), read back whole. */
+    @Test
+    void shouldNotWriteAUrlThatFollowsFromThePostsId() throws Exception {
+        String uri = "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3kabcdefgh2xy";
+        String url = "https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3kabcdefgh2xy";
+        IndexedPost doc = new IndexedPost("bluesky", uri, url, "a text", new String[] {"ai-courts"}, "v1", "did:plc:a",
+                null, "en", null, T0, 1, 0, 0, 0, 0, T0);
+        TrackedPost kept = new TrackedPost(new String[] {"ai-courts"}, "v1", PostUrls.kept("bluesky", uri, url),
+                "a text", false, T0 + 1_000, null, null, null, null, null);
+        assertThat(kept.url()).isEqualTo(PostUrls.FROM_ID);
+        // The same state with a url of the same length that does not follow from the id, written in full.
+        String other = url.replace("bsky.app", "bsky.ap0");
+        TrackedPost full = new TrackedPost(kept.topics(), "v1", other, "a text", false, T0 + 1_000, null, null, null,
+                null, null);
+        IndexedPost fullDoc = new IndexedPost("bluesky", uri, other, "a text", doc.topics(), "v1", "did:plc:a", null,
+                "en", null, T0, 1, 0, 0, 0, 0, T0);
+        for (PostState s : List.of(PostState.EMPTY.withPost(kept), PostState.EMPTY.withPost(kept).withIndexed(doc,
+                false))) {
+            PostState written = s.indexed() == null ? s.withPost(full) : s.withPost(full).withIndexed(fullDoc, false);
+            PostState back = roundTrip(s);
+            assertThat(PostUrls.resolved(back.post().url(), "bluesky", uri)).isEqualTo(url);
+            if (s.indexed() != null) {
+                assertThat(back.indexed().url()).isEqualTo(url);
+                assertThat(back.post().topics()).containsExactly("ai-courts");
+            }
+            assertThat(size(s)).isLessThanOrEqualTo(size(written) - url.length() + 1);
+        }
+    }
+
+    private static PostState roundTrip(PostState s) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(512);
+        new PostStateSerializer().serialize(s, out);
+        return new PostStateSerializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    }
+
+    private static int size(PostState s) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(512);
+        new PostStateSerializer().serialize(s, out);
+        return out.length();
+    }
+
     @Test
     void shouldGiveDistinctIdsDistinctDigests() {
         java.util.Set<String> digests = new java.util.HashSet<>();
