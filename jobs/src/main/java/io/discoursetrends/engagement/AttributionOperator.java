@@ -6,14 +6,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.ByteSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -29,50 +32,76 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link EngagementAttribution} with its expiry (a post's end, its engagement ids' end) in queues of its
- * own, one per key group, apart from the timers that fire within the out-of-orderness bound (an engagement
- * waiting for its post, a drill-down rewrite), which stay on Flink's {@code user-timers}.
+ * Runs {@link EngagementAttribution} with the state of all posts of a key group in one table under a key of that
+ * key group's own, not under each post's key; with expiry in queues of the table's, and the timers that fire within
+ * the out-of-orderness bound (an engagement waiting for its post, a drill-down rewrite) in a timer service of the
+ * table's, in the post's namespace.
  *
- * <p>Why: Flink's timer queue is a binary heap per operator plus a hash set per key group that keeps each key's
- * timers unique. With a timer for every post of the last week, each new timer cost a miss in that set and each
- * fired one a walk down the heap, at a cache miss per level: together a third of the attribution task
- * (docs/benchmarks.md). Expiry needs neither: it is due in whole minutes (posts) or steps of {@code dedup.ttl}
- * (ids), so the keys due at one time are appended to a list in keyed state, {@value #DUE_KEYS}, under a queue
- * key of their key group and in the namespace of that time, and one Flink timer per key group and time fires
- * the list. The lists and their timers live in the key group of the keys they hold, so checkpoints, rescaling
- * and both state backends treat them like any keyed state.
+ * <p>Why a table: a post key ({@code platform|id}, a Bluesky AT-URI of about 70 characters) was written into
+ * every checkpoint twice per tracked post, once as the state's key and once in its expiry queue, about 160 of
+ * the 500 bytes a post took (docs/benchmarks.md, "State"). Flink computes a record's key group from the keyBy key,
+ * but the operator may make any key of the same key group the current one: so the posts of a key group are kept,
+ * under that key group's table key ({@link #TABLE_KEY_PREFIX} and a number, a few bytes), in a map state
+ * ({@code post-state-v3}) from the 64-bit digest of the post key ({@link PostStateSerializer#hash64}) to its
+ * {@link PostState}, split into {@value #SHARDS} maps by the digest's top bits (the state's namespace) so that the
+ * heap backend copies a small map, not the key group's, when a post changes while a checkpoint is written; on
+ * RocksDB each post is a row of its own, read and written alone. Two posts of one key group share an entry only if
+ * their digests collide: with a week of posts (12 million, 256 key groups) the chance that any two do is about
+ * 10^-8. Spilled engagement ids ({@code seen-engagement-v3}) are under the table key too, in the post's digest
+ * namespace. The table lives in the key group of its posts, so checkpoints, rescaling and both backends treat it like
+ * any keyed state.
  *
- * <p>Timers in {@value #EXPIRY_TIMERS} under a post's own key are still served: engagement ids spilled into
- * the map state use them (a popular post's ids come in thousands an hour, and Flink's per-key timers merge
- * those of one step where a list would not), and so do those restored from a savepoint taken before the
- * queues. Timers restored into {@code user-timers} from a savepoint taken before expiry had a queue at all
- * still fire there, and {@link EngagementAttribution#onTimer} still serves them.
+ * <p>Expiry: a post's end and its engagement ids' end are due in whole minutes (posts) or steps of
+ * {@code dedup.ttl} (ids), so the digests due at one time are appended to a list ({@value #DUE_POSTS}) under the
+ * table key, in the namespace of that time, and one timer per key group and time ({@value #EXPIRY_TIMERS}) fires
+ * the list: no timer per post (Flink's timer queue cost a third of the task when each post had one). Spilled ids
+ * expire through the post's own timers ({@value #POST_TIMERS}), which Flink merges per post and step.
+ *
+ * <p>Upgrades: state of the layout before ({@code post-state-v2} and {@code seen-engagement} under each post's
+ * key, with its queues of post keys and timers under post keys) is moved into the table once, when the job starts
+ * from such a savepoint, before the first event; so is the state of older layouts, through {@code post-state-v2}
+ * ({@link LegacyState}). The post key and the table key have the same key group, so the move stays inside the
+ * subtask. The old timers stay where they are and are harmless: each is served by the post it concerns, now in the
+ * table ({@link #onEventTime}, {@link Expiry}).
+ *
+ * <p>In batch execution keyed state lives for one key at a time, and switching to a table key would drop the
+ * post's: there each post keeps its state under its own key ({@code post-state-v2}) and nothing is queued. Expiry is
+ * then moot, since a key's state goes when its input ends (job/Backfill says what that means for the results).
  */
 public final class AttributionOperator extends KeyedProcessOperator<String, ClassifiedEvent, AttributedEvent> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(AttributionOperator.class);
 
-    /** The name of the expiry timer service in checkpoints and savepoints. */
+    /** The name of the expiry timer service (one timer per key group and time) in checkpoints and savepoints. */
     static final String EXPIRY_TIMERS = "attribution-expiry";
-    /** The name of the keyed list state that holds the keys due to expire, per key group and time. */
+    /** The name of the posts' own timers (waits, rewrites, spilled ids' expiry), in the post's digest namespace. */
+    static final String POST_TIMERS = "attribution-post-timers";
+    /** The keyed list state of the digests due to expire, per key group (under its table key) and time. */
+    static final String DUE_POSTS = "attribution-due-v3";
+    /** The layout before's list state of the post keys due to expire, per key group (under a queue key). */
     static final String DUE_KEYS = "attribution-due";
-    /** Queue keys start with a character no post key has (they start with a platform id). */
+    /** The layout before's queue keys start with this; no post key does (post keys start with a platform id). */
     static final String QUEUE_KEY_PREFIX = "\u0000expiry-queue-";
+    /** Table keys are this and a decimal number: short, and neither a post key nor a queue key of the layout before. */
+    static final String TABLE_KEY_PREFIX = "\u0000";
+    /** Maps per key group's table: the digest's top 6 bits. */
+    static final int SHARDS = 64;
 
-    private transient ListStateDescriptor<String> due;
+    private transient ListStateDescriptor<Long> due;
+    private transient ListStateDescriptor<String> dueKeys;
+    private transient MapStateDescriptor<Long, PostState> table;
+    private transient MapStateDescriptor<String, Long> spilled;
     private transient InternalTimerService<VoidNamespace> expiryTimers;
+    private transient InternalTimerService<Long> postTimers;
     private transient int keyGroups;
     private transient int firstKeyGroup;
-    /** The queue key of each key group of this subtask, from its first. */
-    private transient String[] queueKeys;
+    /** The table key of each key group of this subtask, from its first. */
+    private transient String[] tableKeys;
     /** The time of each key group's latest queue timer not fired yet, so the next of the same time skips Flink. */
     private transient long[] lastQueued;
+    private transient Tables tables;
+    private transient OutputEmitter emitter;
 
-    /**
-     * In batch execution mode keyed state lives for one key at a time, and switching to a queue key would drop
-     * the post's: there the queues are not used. Expiry is then moot, since a key's state goes when its input
-     * ends (job/Backfill says what that means for the results).
-     */
     private final boolean batch;
 
     public AttributionOperator(EngagementAttribution attribution) {
@@ -87,32 +116,39 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
     @Override
     public void open() throws Exception {
         super.open();
-        due = new ListStateDescriptor<>(DUE_KEYS, Types.STRING);
+        due = new ListStateDescriptor<>(DUE_POSTS, LongSerializer.INSTANCE);
+        dueKeys = new ListStateDescriptor<>(DUE_KEYS, Types.STRING);
+        table = EngagementAttribution.postTable();
+        spilled = EngagementAttribution.spilledIds();
         TaskInfo task = getRuntimeContext().getTaskInfo();
         keyGroups = task.getMaxNumberOfParallelSubtasks();
         KeyGroupRange range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(keyGroups,
                 task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
         firstKeyGroup = range.getStartKeyGroup();
-        queueKeys = queueKeys(keyGroups, range);
-        lastQueued = new long[queueKeys.length];
+        tableKeys = tableKeys(keyGroups, range);
+        lastQueued = new long[tableKeys.length];
         Arrays.fill(lastQueued, Long.MIN_VALUE);
         expiryTimers = getInternalTimerService(EXPIRY_TIMERS, VoidNamespaceSerializer.INSTANCE, new Expiry());
+        postTimers = getInternalTimerService(POST_TIMERS, LongSerializer.INSTANCE, new PostTimers());
+        tables = new Tables();
+        emitter = new OutputEmitter();
         ((EngagementAttribution) userFunction).useExpiry(this);
         if (!batch) {
             adoptLegacyState(); // a batch run starts from no savepoint
+            adoptPostStateV2();
         }
     }
 
     /**
-     * The queue key of every key group in {@code range}: for each, the first of {@code QUEUE_KEY_PREFIX + i}
+     * The table key of every key group in {@code range}: for each, the first of {@code TABLE_KEY_PREFIX + i}
      * (i = 0, 1, ...) that falls into it. It depends on nothing else, so after a rescale a subtask finds the
-     * same keys, and their lists, for the key groups it takes over.
+     * same keys, and their tables, for the key groups it takes over.
      */
-    static String[] queueKeys(int keyGroups, KeyGroupRange range) {
+    static String[] tableKeys(int keyGroups, KeyGroupRange range) {
         String[] keys = new String[range.getNumberOfKeyGroups()];
         int left = keys.length;
         for (int i = 0; left > 0; i++) {
-            String candidate = QUEUE_KEY_PREFIX + i;
+            String candidate = TABLE_KEY_PREFIX + i;
             int group = KeyGroupRangeAssignment.assignToKeyGroup(candidate, keyGroups);
             if (range.contains(group) && keys[group - range.getStartKeyGroup()] == null) {
                 keys[group - range.getStartKeyGroup()] = candidate;
@@ -122,34 +158,50 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
         return keys;
     }
 
-    /** Queues the current key to expire at {@code atMillis} (a whole minute or step; see the class comment). */
-    void expireAt(long atMillis) throws Exception {
-        if (batch) {
-            return;
-        }
-        KeyedStateBackend<String> backend = getKeyedStateBackend();
-        String key = backend.getCurrentKey();
-        int group = KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups);
-        int index = group - firstKeyGroup;
-        backend.setCurrentKeyAndKeyGroup(queueKeys[index], group);
-        try {
-            getPartitionedState(atMillis, LongSerializer.INSTANCE, due).add(key);
-            // Keys come in order of time, mostly: most find their list's timer registered just before.
-            if (lastQueued[index] != atMillis) {
-                expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, atMillis);
-                lastQueued[index] = atMillis;
-            }
-        } finally {
-            backend.setCurrentKeyAndKeyGroup(key, group);
-        }
+    static boolean isTableKey(String key) {
+        return key.length() > 1 && key.charAt(0) == '\u0000' && Character.isDigit(key.charAt(1));
     }
 
-    /** A timer of the current key's own in {@value #EXPIRY_TIMERS} (see the class comment for which need one). */
-    void expireOwnKeyAt(long atMillis) {
+    /** An event: its post's state is in the table of the post key's key group. */
+    @Override
+    public void processElement(StreamRecord<ClassifiedEvent> element) throws Exception {
         if (batch) {
+            super.processElement(element);
             return;
         }
-        expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, atMillis);
+        tables.select((String) getCurrentKey());
+        emitter.at(element);
+        ((EngagementAttribution) userFunction).process(element.getValue(), tables, emitter);
+    }
+
+    /**
+     * A timer in {@code user-timers} under a post key: in batch execution every post's; otherwise one restored from a
+     * savepoint of the layout before, for the post that is now in the table.
+     */
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        if (batch) {
+            super.onEventTime(timer);
+            return;
+        }
+        tables.select(timer.getKey());
+        emitter.at(timer.getTimestamp());
+        ((EngagementAttribution) userFunction).fire(timer.getTimestamp(), tables, emitter);
+    }
+
+    /** Expiry in batch execution: nothing is queued there (see the class comment). */
+    void expireAt(long atMillis) {
+        requireBatch();
+    }
+
+    void expireOwnKeyAt(long atMillis) {
+        requireBatch();
+    }
+
+    private void requireBatch() {
+        if (!batch) {
+            throw new IllegalStateException("attribution keeps its posts in tables outside batch execution");
+        }
     }
 
     /**
@@ -235,45 +287,209 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
         }
     }
 
+    /**
+     * State restored from a savepoint of the layout before (each post's {@code post-state-v2} and
+     * {@code seen-engagement} under its own key, written there also by the moves from older layouts above): moved
+     * into the table of the post's key group, and the old entries cleared.
+     */
+    private void adoptPostStateV2() throws Exception {
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        Set<String> keys = new LinkedHashSet<>();
+        keysOf(backend, EngagementAttribution.postState().getName(), keys);
+        keysOf(backend, EngagementAttribution.seenEngagement().getName(), keys);
+        if (keys.isEmpty()) {
+            return;
+        }
+        LOG.info("Moving the attribution state of {} posts, restored from a savepoint of an older release, into the "
+                + "post tables of their key groups", keys.size());
+        ValueState<PostState> v2 = getPartitionedState(EngagementAttribution.postState());
+        MapState<String, Long> seen = getPartitionedState(EngagementAttribution.seenEngagement());
+        for (String key : keys) {
+            setCurrentKey(key);
+            PostState s = v2.value();
+            List<Map.Entry<String, Long>> ids = new ArrayList<>();
+            for (Map.Entry<String, Long> e : seen.entries()) {
+                ids.add(Map.entry(e.getKey(), e.getValue()));
+            }
+            v2.clear();
+            seen.clear();
+            tables.select(key);
+            if (s != null) {
+                tables.update(s);
+            }
+            if (!ids.isEmpty()) {
+                MapState<String, Long> into = tables.spilledIds();
+                for (Map.Entry<String, Long> e : ids) {
+                    into.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+    }
+
     private static void keysOf(KeyedStateBackend<String> backend, String stateName, Set<String> into) {
         try (Stream<String> restored = backend.getKeys(stateName, VoidNamespace.INSTANCE)) {
             restored.forEach(into::add); // collected first: the heap backend's key stream is live
         }
     }
 
-    /** Fires expiry: a queue key's list of keys due, or a post key's own timer. */
+    /**
+     * The post table: {@link #select} or {@link #selectDigest} makes a post the current one (its key group's table
+     * key the current Flink key); the rest works on that post.
+     */
+    private final class Tables implements PostStore {
+        private long post;
+        private int index;
+
+        void select(String postKey) {
+            int group = KeyGroupRangeAssignment.assignToKeyGroup(postKey, keyGroups);
+            index = group - firstKeyGroup;
+            post = PostStateSerializer.hash64(postKey);
+            getKeyedStateBackend().setCurrentKeyAndKeyGroup(tableKeys[index], group);
+        }
+
+        /** The current Flink key is already the table key of {@code group} (a timer of the table's). */
+        void selectDigest(int group, long digest) {
+            index = group - firstKeyGroup;
+            post = digest;
+        }
+
+        private MapState<Long, PostState> shard() throws Exception {
+            return getPartitionedState((byte) (post >>> 58), ByteSerializer.INSTANCE, table);
+        }
+
+        @Override
+        public PostState value() throws Exception {
+            return shard().get(post);
+        }
+
+        @Override
+        public void update(PostState s) throws Exception {
+            shard().put(post, s);
+        }
+
+        @Override
+        public void clear() throws Exception {
+            shard().remove(post); // the heap backend drops an emptied map's entry itself
+        }
+
+        @Override
+        public MapState<String, Long> spilledIds() throws Exception {
+            return getPartitionedState(post, LongSerializer.INSTANCE, spilled);
+        }
+
+        @Override
+        public void registerTimer(long atMillis) {
+            postTimers.registerEventTimeTimer(post, atMillis);
+        }
+
+        @Override
+        public void expireAt(long atMillis) throws Exception {
+            getPartitionedState(atMillis, LongSerializer.INSTANCE, due).add(post);
+            // Posts come in order of time, mostly: most find their list's timer registered just before.
+            if (lastQueued[index] != atMillis) {
+                expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, atMillis);
+                lastQueued[index] = atMillis;
+            }
+        }
+
+        @Override
+        public void expireSpilledAt(long atMillis) {
+            postTimers.registerEventTimeTimer(post, atMillis); // merged per post and step by Flink, unlike a queue
+        }
+    }
+
+    /** Emits with the timestamp of the element or timer being handled, as KeyedProcessOperator's collector does. */
+    private final class OutputEmitter implements EngagementAttribution.Emitter {
+        private long timestamp;
+        private boolean hasTimestamp;
+
+        void at(StreamRecord<?> element) {
+            hasTimestamp = element.hasTimestamp();
+            timestamp = element.getTimestamp();
+        }
+
+        void at(long time) {
+            hasTimestamp = true;
+            timestamp = time;
+        }
+
+        @Override
+        public void emit(AttributedEvent e) {
+            output.collect(hasTimestamp ? new StreamRecord<>(e, timestamp) : new StreamRecord<>(e));
+        }
+
+        @Override
+        public void index(IndexedPost doc) {
+            output.collect(EngagementAttribution.POSTS,
+                    hasTimestamp ? new StreamRecord<>(doc, timestamp) : new StreamRecord<>(doc));
+        }
+    }
+
+    /** A post's own timer: its key group's table key is the current key, the post's digest the namespace. */
+    private final class PostTimers implements Triggerable<String, Long> {
+        @Override
+        public void onEventTime(InternalTimer<String, Long> timer) throws Exception {
+            tables.selectDigest(KeyGroupRangeAssignment.assignToKeyGroup(timer.getKey(), keyGroups),
+                    timer.getNamespace());
+            emitter.at(timer.getTimestamp());
+            ((EngagementAttribution) userFunction).fire(timer.getTimestamp(), tables, emitter);
+        }
+
+        @Override
+        public void onProcessingTime(InternalTimer<String, Long> timer) {
+            throw new IllegalStateException("attribution registers no processing-time timers");
+        }
+    }
+
+    /**
+     * Fires expiry: a table key's list of digests due; or, restored from a savepoint of the layout before, a queue
+     * key's list of post keys, or a post key's own timer (spilled ids), each for the post now in the table.
+     */
     private final class Expiry implements Triggerable<String, VoidNamespace> {
         @Override
         public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
             EngagementAttribution attribution = (EngagementAttribution) userFunction;
             long at = timer.getTimestamp();
-            String queue = timer.getKey(); // the timer service has made it the current key
-            if (!queue.startsWith(QUEUE_KEY_PREFIX)) {
-                write(attribution.expire(at), at);
-                return;
-            }
-            int group = KeyGroupRangeAssignment.assignToKeyGroup(queue, keyGroups);
-            if (lastQueued[group - firstKeyGroup] == at) {
-                lastQueued[group - firstKeyGroup] = Long.MIN_VALUE; // a key queued for this time again needs a timer
-            }
-            ListState<String> list = getPartitionedState(at, LongSerializer.INSTANCE, due);
-            List<String> keys = new ArrayList<>();
-            Iterable<String> listed = list.get();
-            if (listed != null) {
-                listed.forEach(keys::add);
-            }
-            list.clear();
-            KeyedStateBackend<String> backend = getKeyedStateBackend();
-            for (String key : keys) {
-                backend.setCurrentKeyAndKeyGroup(key, group);
-                write(attribution.expire(at), at);
+            String key = timer.getKey(); // the timer service has made it the current key
+            emitter.at(at);
+            if (isTableKey(key)) {
+                int group = KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups);
+                if (lastQueued[group - firstKeyGroup] == at) {
+                    lastQueued[group - firstKeyGroup] = Long.MIN_VALUE; // one queued for this time again needs a timer
+                }
+                ListState<Long> list = getPartitionedState(at, LongSerializer.INSTANCE, due);
+                List<Long> posts = new ArrayList<>();
+                Iterable<Long> listed = list.get();
+                if (listed != null) {
+                    listed.forEach(posts::add);
+                }
+                list.clear();
+                for (long post : posts) {
+                    tables.selectDigest(group, post);
+                    write(attribution.expire(at, tables));
+                }
+            } else if (key.startsWith(QUEUE_KEY_PREFIX)) {
+                ListState<String> list = getPartitionedState(at, LongSerializer.INSTANCE, dueKeys);
+                List<String> keys = new ArrayList<>();
+                Iterable<String> listed = list.get();
+                if (listed != null) {
+                    listed.forEach(keys::add);
+                }
+                list.clear();
+                for (String post : keys) {
+                    tables.select(post);
+                    write(attribution.expire(at, tables));
+                }
+            } else {
+                tables.select(key);
+                write(attribution.expire(at, tables));
             }
         }
 
         /** A post's last drill-down rewrite, which its expiry would otherwise drop. */
-        private void write(IndexedPost unwritten, long at) {
+        private void write(IndexedPost unwritten) {
             if (unwritten != null) {
-                output.collect(EngagementAttribution.POSTS, new StreamRecord<>(unwritten, at));
+                emitter.index(unwritten);
             }
         }
 

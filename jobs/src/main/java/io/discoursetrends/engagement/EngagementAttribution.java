@@ -14,7 +14,9 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -73,6 +75,10 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
 
     private transient ValueState<PostState> state;
     private transient MapState<String, Long> seenEngagement;
+    /** The post's own key's states, for batch execution ({@link PostStore}). */
+    private transient KeyedStore keyed;
+    /** Where the current call's post lives: set on entry of each call. */
+    private transient PostStore store;
 
     private transient Counter duplicatePosts;
     private transient Counter duplicateEngagement;
@@ -99,6 +105,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     public void open(OpenContext context) {
         state = getRuntimeContext().getState(postState());
         seenEngagement = getRuntimeContext().getMapState(seenEngagement());
+        keyed = new KeyedStore();
         var metrics = getRuntimeContext().getMetricGroup();
         duplicatePosts = metrics.counter("duplicatePosts");
         duplicateEngagement = metrics.counter("duplicateEngagement");
@@ -115,6 +122,20 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         return new ValueStateDescriptor<>("post-state-v2", new PostStateSerializer());
     }
 
+    /**
+     * The post table of a key group ({@code post-state-v3}, {@link AttributionOperator}): each post's
+     * {@link PostState} under the 64-bit digest of its key, in one of {@link AttributionOperator#SHARDS} maps by the
+     * digest's top bits (the namespace), all under the key group's table key.
+     */
+    static MapStateDescriptor<Long, PostState> postTable() {
+        return new MapStateDescriptor<>("post-state-v3", LongSerializer.INSTANCE, new PostStateSerializer());
+    }
+
+    /** A post's spilled engagement ids in the table layout: under the table key, in the post's digest namespace. */
+    static MapStateDescriptor<String, Long> spilledIds() {
+        return new MapStateDescriptor<>("seen-engagement-v3", Types.STRING, Types.LONG);
+    }
+
     /** The engagement ids seen for the key, and when each is forgotten. */
     static MapStateDescriptor<String, Long> seenEngagement() {
         return new MapStateDescriptor<>("seen-engagement", Types.STRING, Types.LONG);
@@ -124,17 +145,24 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         this.expiry = operator;
     }
 
+    /** Batch execution, or a plain KeyedProcessOperator: the post's state under its own key. */
     @Override
     public void processElement(ClassifiedEvent in, Context ctx, Collector<AttributedEvent> out) throws Exception {
-        PostState before = state.value();
+        process(in, keyed.at(ctx.timerService()), emitter(ctx, out));
+    }
+
+    /** Handles one event of the post that {@code store} is set to. */
+    void process(ClassifiedEvent in, PostStore store, Emitter out) throws Exception {
+        this.store = store;
+        PostState before = store.value();
         PostState s = before == null ? PostState.EMPTY : before;
         PostState after = in.event().isPost()
-                ? onPost(s, in, ctx, out)
-                : onEngagement(s, in.event().engagement(), ctx, out);
+                ? onPost(s, in, out)
+                : onEngagement(s, in.event().engagement(), out);
         save(before, after);
     }
 
-    private PostState onPost(PostState s, ClassifiedEvent in, Context ctx, Collector<AttributedEvent> out)
+    private PostState onPost(PostState s, ClassifiedEvent in, Emitter out)
             throws Exception {
         Post p = in.event().post();
         TrackedPost known = s.post();
@@ -144,20 +172,22 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
                 duplicatePosts.inc();
                 return s;
             }
-            s = emitSnapshotDelta(s, p, in.event(), known, counters, ctx, out);
+            s = emitSnapshotDelta(s, p, in.event(), known, counters, out);
             return s.withPost(known.withCounters(counters));
         }
         boolean bot = excludeBots && Boolean.TRUE.equals(p.authorBot());
         String[] topics = bot ? AttributedEvent.NO_TOPICS : in.topics();
         long created = p.createdAt().toEpochMilli();
-        TrackedPost tracked = new TrackedPost(topics, in.taxonomyVersion(), p.url(), snippet(p.text()), bot,
+        // A url that follows from the post's id is not kept (PostUrls): the engagement carries the id to derive it.
+        TrackedPost tracked = new TrackedPost(topics, in.taxonomyVersion(),
+                PostUrls.kept(p.platform().id(), p.id(), p.url()), snippet(p.text()), bot,
                 created + postTtlMillis, counters.likes(), counters.reposts(), counters.replies(), counters.quotes(),
                 counters.score());
         if (bot) {
             botPosts.inc();
         }
         // No url or snippet: the buckets show a post through the engagement it receives, which carries them.
-        out.collect(new AttributedEvent(AttributedEvent.Kind.POST, p.platform().id(), created, topics,
+        out.emit(new AttributedEvent(AttributedEvent.Kind.POST, p.platform().id(), created, topics,
                 in.taxonomyVersion(), p.id(), null, null, authorKey(p.platform().id(), p.authorId()),
                 p.replyTo() != null, p.quoteOf() != null, bot, false, p.lang(), p.community(),
                 bot ? AttributedEvent.NO_TOPICS : in.terms(), 0, 0, 0, 0, 0));
@@ -166,63 +196,63 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
                     in.taxonomyVersion(), p.authorId(), p.authorHandle(), p.lang(), p.community(), created, 0, 0, 0,
                     0, 0, created);
             s = s.withIndexed(doc, s.indexedDirty());
-            ctx.output(POSTS, doc);
+            out.index(doc);
         }
         // Engagement that arrived first is attributed now, in arrival order.
         for (Engagement e : s.pending()) {
-            s = emitAttributed(s, attributed(e, tracked), ctx, out);
+            s = emitAttributed(s, attributed(e, tracked), out);
             tracked = raiseBase(tracked, e);
         }
-        expiry().expireAt(roundUp(tracked.expiresAtMillis(), TIMER_GRANULARITY_MILLIS));
+        store.expireAt(roundUp(tracked.expiresAtMillis(), TIMER_GRANULARITY_MILLIS));
         return s.withPost(tracked).withPending(PostState.NO_PENDING);
     }
 
-    private PostState onEngagement(PostState s, Engagement e, Context ctx, Collector<AttributedEvent> out)
+    private PostState onEngagement(PostState s, Engagement e, Emitter out)
             throws Exception {
         long time = e.createdAt().toEpochMilli();
         if (e.id() != null) {
             // Inline ids are kept as digests (8 bytes, not an AT-URI of 70); spilled ones in full, as map keys.
             String digest = PostStateSerializer.digest(e.id());
-            if (s.seenInline(digest) || (s.seenSpilled() && seenEngagement.contains(e.id()))) {
+            if (s.seenInline(digest) || (s.seenSpilled() && store.spilledIds().contains(e.id()))) {
                 duplicateEngagement.inc();
                 return s;
             }
             long expires = roundUp(time + dedupTtlMillis, dedupGranularityMillis);
             if (!s.hasRoomInline()) {
-                seenEngagement.put(e.id(), expires);
+                store.spilledIds().put(e.id(), expires);
                 s = s.withSeenSpilled(true);
-                expiry().expireOwnKeyAt(expires); // merged per key and step by Flink, unlike a queue
+                store.expireSpilledAt(expires); // merged per key and step by Flink, unlike a queue
             } else {
                 boolean queued = s.seenUntilIncludes(expires); // with an id of the same step
                 s = s.plusSeen(digest, expires);
                 if (!queued) {
-                    expiry().expireAt(expires);
+                    store.expireAt(expires);
                 }
             }
         }
         TrackedPost known = s.post();
         if (known != null) {
-            s = emitAttributed(s, attributed(e, known), ctx, out);
+            s = emitAttributed(s, attributed(e, known), out);
             TrackedPost raised = raiseBase(known, e);
             // Only counter platforms change the post: a Bluesky like leaves it as it was.
             return raised == known ? s : s.withPost(raised);
         }
         // Fires once the watermark passes the engagement's time; by then its post has arrived if it ever will
         // in time (see the class comment).
-        ctx.timerService().registerEventTimeTimer(time);
+        store.registerTimer(time);
         return s.plusPending(e);
     }
 
     /** Emits attributed engagement, and adds it to the post's drill-down document if it has one. */
-    private PostState emitAttributed(PostState s, AttributedEvent e, Context ctx, Collector<AttributedEvent> out) {
-        out.collect(e);
+    private PostState emitAttributed(PostState s, AttributedEvent e, Emitter out) {
+        out.emit(e);
         IndexedPost doc = s.indexed();
         if (e.topics().length == 0 || doc == null) {
             return s; // only posts that matched a topic are indexed
         }
         if (!s.indexedDirty()) {
             // Merged per minute: one rewrite when the watermark leaves the minute of this engagement.
-            ctx.timerService().registerEventTimeTimer(Math.floorDiv(e.timeMillis(), MINUTE) * MINUTE + MINUTE - 1);
+            store.registerTimer(Math.floorDiv(e.timeMillis(), MINUTE) * MINUTE + MINUTE - 1);
         }
         return s.withIndexed(doc.plus(e), true);
     }
@@ -235,14 +265,20 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
      */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttributedEvent> out) throws Exception {
-        PostState before = state.value();
+        fire(timestamp, keyed.at(ctx.timerService()), emitter(ctx, out));
+    }
+
+    /** A timer of the post that {@code store} is set to (see {@link #onTimer} for what its time says). */
+    void fire(long timestamp, PostStore store, Emitter out) throws Exception {
+        this.store = store;
+        PostState before = store.value();
         PostState s = before == null ? PostState.EMPTY : before;
         // Engagement waits only while its post is unknown; a known post means there is none waiting.
         boolean postKnown = false;
         if (Math.floorMod(timestamp, MINUTE) == MINUTE - 1 && s.indexedDirty()) {
             s = s.withIndexed(s.indexed(), false);
             if (s.indexed() != null) {
-                ctx.output(POSTS, s.indexed());
+                out.index(s.indexed());
                 postKnown = true;
             }
         }
@@ -250,7 +286,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
             postKnown |= s.post() != null;
             IndexedPost unwritten = unwritten(s, timestamp);
             if (unwritten != null) {
-                ctx.output(POSTS, unwritten);
+                out.index(unwritten);
             }
             s = expire(s, timestamp);
         }
@@ -261,12 +297,13 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     }
 
     /**
-     * Expiry of the current key: forgets the engagement ids and the post whose time is up. Returns the post's
-     * drill-down document if it has engagement not written yet (its rewrite timer has not fired: the watermark
-     * jumped past both at once, as at the end of a bounded input), for the caller to write; else null.
+     * Expiry of the post {@code store} is set to: forgets the engagement ids and the post whose time is up. Returns
+     * the post's drill-down document if it has engagement not written yet (its rewrite timer has not fired: the
+     * watermark jumped past both at once, as at the end of a bounded input), for the caller to write; else null.
      */
-    IndexedPost expire(long timestamp) throws Exception {
-        PostState before = state.value();
+    IndexedPost expire(long timestamp, PostStore store) throws Exception {
+        this.store = store;
+        PostState before = store.value();
         if (before == null) {
             return null;
         }
@@ -300,14 +337,14 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
             return;
         }
         if (after.isEmpty()) {
-            state.clear();
+            store.clear();
         } else {
-            state.update(after);
+            store.update(after);
         }
     }
 
     /** Engagement whose time the watermark has passed without its post: emitted as unattributed. */
-    private PostState releasePending(PostState s, long timestamp, Collector<AttributedEvent> out) {
+    private PostState releasePending(PostState s, long timestamp, Emitter out) {
         Engagement[] pending = s.pending();
         int due = 0;
         for (Engagement e : pending) {
@@ -321,7 +358,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         for (Engagement e : pending) {
             if (e.createdAt().toEpochMilli() <= timestamp) {
                 unattributed.inc();
-                out.collect(engagementEvent(e, AttributedEvent.NO_TOPICS, null, null, null, false, true));
+                out.emit(engagementEvent(e, AttributedEvent.NO_TOPICS, null, null, null, false, true));
             } else {
                 waiting[w++] = e;
             }
@@ -333,7 +370,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     private boolean expireSpilledSeen(long timestamp) throws Exception {
         boolean seenLeft = false;
         boolean seenRemoved = false;
-        for (Iterator<Map.Entry<String, Long>> it = seenEngagement.iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, Long>> it = store.spilledIds().iterator(); it.hasNext(); ) {
             if (it.next().getValue() <= timestamp) {
                 it.remove();
                 seenRemoved = true;
@@ -342,13 +379,13 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
             }
         }
         if (seenRemoved && !seenLeft) {
-            seenEngagement.clear(); // an emptied map still counts as a state entry until cleared
+            store.spilledIds().clear(); // an emptied map still counts as a state entry until cleared
         }
         return seenLeft;
     }
 
     private PostState emitSnapshotDelta(PostState s, Post p, CanonicalEvent event, TrackedPost known, Metrics now,
-            Context ctx, Collector<AttributedEvent> out) {
+            Emitter out) {
         Metrics before = known.counters();
         long likes = increase(before.likes(), now.likes());
         long reposts = increase(before.reposts(), now.reposts());
@@ -363,9 +400,10 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         long created = p.createdAt().toEpochMilli();
         long observed = event.observedAt() == null ? created : Math.max(created, event.observedAt().toEpochMilli());
         return emitAttributed(s, new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, p.platform().id(), observed,
-                known.topics(), known.taxonomyVersion(), p.id(), known.url(), known.snippet(), null, false, false,
+                known.topics(), known.taxonomyVersion(), p.id(), PostUrls.resolved(known.url(), p.platform().id(),
+                p.id()), known.snippet(), null, false, false,
                 known.bot(), false, null, null, AttributedEvent.NO_TOPICS, likes, reposts, replies, quotes, votes),
-                ctx, out);
+                out);
     }
 
     /** The change of a counter between two snapshots; a counter that appears or disappears sets no change. */
@@ -374,7 +412,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     }
 
     private static AttributedEvent attributed(Engagement e, TrackedPost p) {
-        return engagementEvent(e, p.topics(), p.taxonomyVersion(), p.url(), p.snippet(), p.bot(), false);
+        return engagementEvent(e, p.topics(), p.taxonomyVersion(),
+                PostUrls.resolved(p.url(), e.platform().id(), e.subjectId()), p.snippet(), p.bot(), false);
     }
 
     private static AttributedEvent engagementEvent(Engagement e, String[] topics, String taxonomyVersion,
@@ -407,6 +446,75 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
 
     private static Long plus(Long counter, long d) {
         return counter == null ? null : counter + d;
+    }
+
+    /** What attribution emits: events for the buckets, drill-down documents for {@link #POSTS}. */
+    interface Emitter {
+        void emit(AttributedEvent e);
+
+        void index(IndexedPost doc);
+    }
+
+    private static Emitter emitter(Context ctx, Collector<AttributedEvent> out) {
+        return new Emitter() {
+            @Override
+            public void emit(AttributedEvent e) {
+                out.collect(e);
+            }
+
+            @Override
+            public void index(IndexedPost doc) {
+                ctx.output(POSTS, doc);
+            }
+        };
+    }
+
+    /**
+     * The post's state under its own Flink key ({@code post-state-v2}, {@code seen-engagement}, the key's timers):
+     * batch execution, where keyed state lives for one key at a time, so a post cannot share a table.
+     */
+    private final class KeyedStore implements PostStore {
+        private TimerService timers;
+
+        KeyedStore at(TimerService timerService) {
+            this.timers = timerService;
+            return this;
+        }
+
+        @Override
+        public PostState value() throws Exception {
+            return state.value();
+        }
+
+        @Override
+        public void update(PostState s) throws Exception {
+            state.update(s);
+        }
+
+        @Override
+        public void clear() {
+            state.clear();
+        }
+
+        @Override
+        public MapState<String, Long> spilledIds() {
+            return seenEngagement;
+        }
+
+        @Override
+        public void registerTimer(long atMillis) {
+            timers.registerEventTimeTimer(atMillis);
+        }
+
+        @Override
+        public void expireAt(long atMillis) throws Exception {
+            expiry().expireAt(atMillis);
+        }
+
+        @Override
+        public void expireSpilledAt(long atMillis) {
+            expiry().expireOwnKeyAt(atMillis);
+        }
     }
 
     private AttributionOperator expiry() {

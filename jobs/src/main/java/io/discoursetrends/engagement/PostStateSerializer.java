@@ -19,12 +19,16 @@ import org.apache.flink.core.memory.DataOutputView;
  *   <li>What the drill-down document and the tracked post share is written once: the post's url, topics and
  *       taxonomy version, and its snippet, which is the document's text cut to {@value
  *       EngagementAttribution#SNIPPET_CHARS} characters and is recomputed on reading.</li>
+ *   <li>A url that follows from the post's platform and id ({@link PostUrls}) is not written: the document's is
+ *       derived again on reading, the post's is kept as {@link PostUrls#FROM_ID}.</li>
  *   <li>Engagement ids are kept as 64-bit digests ({@link #digest}): 8 bytes instead of an AT-URI of about 70.</li>
  *   <li>Strings as UTF-8 blocks with a varint length, numbers as varints, times of ids in whole minutes, the
  *       counters and the other nullable fields behind bit masks; no per-field null markers or class tags as in
  *       Flink's POJO serializer, which wrote the first layout ({@code post-state}).</li>
  * </ul>
- * Format version 1 (the snapshot's); a change of format needs a new snapshot version that reads this one.
+ * Format version 1 (the snapshot's); a change of format needs a new snapshot version that reads this one. (The
+ * document's derived url is a flag bit that data written before it never has set: this serializer reads that data
+ * as it was written.)
  */
 public final class PostStateSerializer extends RecordSerializer<PostState> {
     private static final long serialVersionUID = 1L;
@@ -43,6 +47,8 @@ public final class PostStateSerializer extends RecordSerializer<PostState> {
     private static final int SEEN_SPILLED = 1 << 3;
     private static final int HAS_PENDING = 1 << 4;
     private static final int HAS_SEEN = 1 << 5;
+    /** The document's url is the one its platform and id give ({@link PostUrls}): not written. */
+    private static final int DOC_URL_FROM_ID = 1 << 6;
 
     // Of the tracked post, beside its counters' bits 0 to 4.
     private static final int BOT = 1 << 5;
@@ -66,20 +72,25 @@ public final class PostStateSerializer extends RecordSerializer<PostState> {
      * post, two ids of one post collide with a probability of about 2^-59: no like is ever lost in practice.
      */
     static String digest(String id) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < id.length(); i++) {
-            h ^= id.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
-        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
-        h ^= h >>> 31;
+        long h = hash64(id);
         char[] c = new char[9];
         c[0] = DIGEST_MARK;
         for (int i = 0; i < 8; i++) {
             c[i + 1] = (char) ((h >>> (8 * i)) & 0xFF);
         }
         return new String(c); // Latin-1: 9 bytes on the heap
+    }
+
+    /** FNV-1a over the characters, then a SplitMix64 finalizer to spread it: the digest of ids and post keys. */
+    static long hash64(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
+        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+        return h ^ (h >>> 31);
     }
 
     static boolean isDigest(String s) {
@@ -90,14 +101,17 @@ public final class PostStateSerializer extends RecordSerializer<PostState> {
     public void serialize(PostState s, DataOutputView out) throws IOException {
         TrackedPost p = s.post();
         IndexedPost d = s.indexed();
+        boolean docUrlFromId = d != null && d.url() != null && d.url().equals(PostUrls.derived(d.platform(), d.id()));
         int flags = (p != null ? HAS_POST : 0) | (d != null ? HAS_INDEXED : 0) | (s.indexedDirty() ? INDEXED_DIRTY : 0)
                 | (s.seenSpilled() ? SEEN_SPILLED : 0) | (s.pending().length > 0 ? HAS_PENDING : 0)
-                | (s.seenIds().length > 0 ? HAS_SEEN : 0);
+                | (s.seenIds().length > 0 ? HAS_SEEN : 0) | (docUrlFromId ? DOC_URL_FROM_ID : 0);
         out.writeByte(flags);
         if (d != null) {
             strings().write(out, d.platform());
             strings().write(out, d.id());
-            strings().write(out, d.url());
+            if (!docUrlFromId) {
+                strings().write(out, d.url());
+            }
             strings().write(out, d.text());
             strings().writeArray(out, d.topics());
             strings().write(out, d.taxonomyVersion());
@@ -114,7 +128,9 @@ public final class PostStateSerializer extends RecordSerializer<PostState> {
             writeVarLong(out, d.updatedAtMillis() - d.createdAtMillis());
         }
         if (p != null) {
-            boolean shares = d != null && java.util.Objects.equals(p.url(), d.url())
+            // The post keeps a url derived from the id as PostUrls.FROM_ID; the document has it in full.
+            boolean shares = d != null && (java.util.Objects.equals(p.url(), d.url())
+                    || (PostUrls.FROM_ID.equals(p.url()) && docUrlFromId))
                     && Arrays.equals(p.topics(), d.topics())
                     && java.util.Objects.equals(p.taxonomyVersion(), d.taxonomyVersion());
             boolean snippetFromText = d != null && java.util.Objects.equals(p.snippet(),
@@ -181,7 +197,7 @@ public final class PostStateSerializer extends RecordSerializer<PostState> {
         if ((flags & HAS_INDEXED) != 0) {
             String platform = shared(strings().read(in));
             String id = strings().read(in);
-            String url = strings().read(in);
+            String url = (flags & DOC_URL_FROM_ID) != 0 ? PostUrls.derived(platform, id) : strings().read(in);
             String text = strings().read(in);
             String[] topics = sharedAll(strings().readArray(in));
             String version = shared(strings().read(in));
@@ -208,6 +224,7 @@ public final class PostStateSerializer extends RecordSerializer<PostState> {
                 topics = sharedAll(strings().readArray(in));
                 version = shared(strings().read(in));
                 url = strings().read(in);
+                url = PostUrls.FROM_ID.equals(url) ? PostUrls.FROM_ID : url; // one copy on the heap
             }
             String snippet = (pflags & SNIPPET_FROM_TEXT) != 0 ? EngagementAttribution.snippet(d.text())
                     : strings().read(in);

@@ -24,7 +24,6 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -219,9 +218,10 @@ class EngagementAttributionTest {
         process(like("l3", "p1", 130, "dave")); // the next step
 
         long firstStep = T0 + ((10_000 + DEDUP_TTL.toMillis()) / step + 1) * step;
-        assertThat(queued(T0 + POST_TTL.toMillis())).containsExactly("bluesky|p1");
-        assertThat(queued(firstStep)).containsExactly("bluesky|p1");
-        assertThat(queued(firstStep + step)).containsExactly("bluesky|p1");
+        long p1 = PostStateSerializer.hash64("bluesky|p1");
+        assertThat(queued(T0 + POST_TTL.toMillis())).containsExactly(p1);
+        assertThat(queued(firstStep)).containsExactly(p1);
+        assertThat(queued(firstStep + step)).containsExactly(p1);
         assertThat(h.numEventTimeTimers()).isEqualTo(3); // one per key group and time
 
         h.processWatermark(firstStep);
@@ -231,15 +231,15 @@ class EngagementAttributionTest {
         assertThat(h.extractOutputValues()).hasSize(5);
     }
 
-    /** The keys queued to expire at {@code at}, over all queue keys. */
-    private List<String> queued(long at) throws Exception {
+    /** The digests of the posts queued to expire at {@code at}, over all table keys. */
+    private List<Long> queued(long at) throws Exception {
         AttributionOperator op = (AttributionOperator) h.getOperator();
         Object current = op.getCurrentKey();
-        List<String> keys = new java.util.ArrayList<>();
-        for (String queue : AttributionOperator.queueKeys(128, new KeyGroupRange(0, 127))) {
-            op.setCurrentKey(queue);
-            Iterable<String> listed = op.getPartitionedState(at, LongSerializer.INSTANCE,
-                    new ListStateDescriptor<>(AttributionOperator.DUE_KEYS, Types.STRING)).get();
+        List<Long> keys = new java.util.ArrayList<>();
+        for (String table : AttributionOperator.tableKeys(128, new KeyGroupRange(0, 127))) {
+            op.setCurrentKey(table);
+            Iterable<Long> listed = op.getPartitionedState(at, LongSerializer.INSTANCE,
+                    new ListStateDescriptor<>(AttributionOperator.DUE_POSTS, LongSerializer.INSTANCE)).get();
             if (listed != null) {
                 listed.forEach(keys::add);
             }
@@ -378,13 +378,16 @@ class EngagementAttributionTest {
     }
 
     @Test
-    void shouldFindTheSameQueueKeyForAKeyGroupInEveryRange() {
-        String[] all = AttributionOperator.queueKeys(128, new KeyGroupRange(0, 127));
-        String[] upper = AttributionOperator.queueKeys(128, new KeyGroupRange(64, 127));
+    void shouldFindTheSameTableKeyForAKeyGroupInEveryRange() {
+        String[] all = AttributionOperator.tableKeys(128, new KeyGroupRange(0, 127));
+        String[] upper = AttributionOperator.tableKeys(128, new KeyGroupRange(64, 127));
         for (int group = 0; group < 128; group++) {
             assertThat(KeyGroupRangeAssignment.assignToKeyGroup(all[group], 128)).isEqualTo(group);
-            assertThat(all[group]).startsWith(AttributionOperator.QUEUE_KEY_PREFIX);
+            assertThat(AttributionOperator.isTableKey(all[group])).isTrue();
+            assertThat(all[group]).hasSizeLessThan(6); // written with every table entry's key on RocksDB
         }
+        assertThat(AttributionOperator.isTableKey(AttributionOperator.QUEUE_KEY_PREFIX + 3)).isFalse();
+        assertThat(AttributionOperator.isTableKey("bluesky|at://did:plc:x/app.bsky.feed.post/1")).isFalse();
         assertThat(upper).containsExactly(java.util.Arrays.copyOfRange(all, 64, 128));
     }
 
@@ -397,8 +400,12 @@ class EngagementAttributionTest {
         names.add(LegacyState.POST_STATE_V1);
         names.add(EngagementAttribution.postState().getName());
         names.add(EngagementAttribution.seenEngagement().getName());
+        names.add(EngagementAttribution.postTable().getName());
+        names.add(EngagementAttribution.spilledIds().getName());
+        names.add(AttributionOperator.DUE_POSTS);
+        names.add(AttributionOperator.DUE_KEYS);
         for (String name : names) {
-            try (var stream = backend.getKeys(name, VoidNamespace.INSTANCE)) {
+            try (var stream = backend.getKeysAndNamespaces(name)) {
                 keys += stream.count();
             }
         }
@@ -544,6 +551,45 @@ class EngagementAttributionTest {
     private List<IndexedPost> posts() {
         var records = h.getSideOutput(EngagementAttribution.POSTS);
         return records == null ? List.of() : records.stream().map(r -> r.getValue()).toList();
+    }
+
+    /** Urls that follow from the post's id are not kept, and come out as the post had them. */
+    @Test
+    void shouldGiveEngagementThePostsUrlWhereItIsDerivedFromTheId() throws Exception {
+        String uri = "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3kabcdefgh2xy";
+        String url = "https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3kabcdefgh2xy";
+        assertThat(PostUrls.derived("bluesky", uri)).isEqualTo(url);
+        for (String topic : new String[] {"", "ai-courts"}) { // unmatched: no document; matched: one
+            h.close();
+            h = harness();
+            h.open();
+            process(CanonicalEvent.of(new Post(Platform.BLUESKY, uri, url, "alice", "alice", false, null, topic, "en",
+                    Instant.ofEpochMilli(T0), null, null, new String[0], Metrics.NONE)));
+            OperatorSubtaskState snapshot = h.snapshot(1, T0); // read back from its serialized form
+            h.close();
+            h = harness();
+            h.initializeState(snapshot);
+            h.open();
+            process(like("l1", uri, 10, "bob"));
+            assertThat(h.extractOutputValues()).singleElement().satisfies(e -> assertThat(e.url()).isEqualTo(url));
+        }
+        assertThat(posts()).isEmpty(); // the restored harness wrote no document: the like's minute is still open
+        h.processWatermark(T0 + 59_999);
+        assertThat(posts()).singleElement().satisfies(doc -> assertThat(doc.url()).isEqualTo(url));
+
+        // Hacker News: a counter snapshot's delta carries the url too.
+        process(CanonicalEvent.of(new Post(Platform.HACKERNEWS, "hn:4242", "https://news.ycombinator.com/item?id=4242",
+                "dan", "dan", false, null, "", "en", Instant.ofEpochMilli(T0), null, null, new String[0],
+                new Metrics(null, null, 1L, null, 5L))));
+        process(CanonicalEvent.of(new Post(Platform.HACKERNEWS, "hn:4242", "https://news.ycombinator.com/item?id=4242",
+                "dan", "dan", false, null, "", "en", Instant.ofEpochMilli(T0), null, null, new String[0],
+                new Metrics(null, null, 2L, null, 9L))), T0 + 60_000);
+        assertThat(h.extractOutputValues()).last().satisfies(e -> {
+            assertThat(e.votes()).isEqualTo(4);
+            assertThat(e.url()).isEqualTo("https://news.ycombinator.com/item?id=4242");
+        });
+        assertThat(PostUrls.derived("mastodon", "https://mastodon.social/@a/1")).isNull();
+        assertThat(PostUrls.derived("bluesky", "at://did:plc:x/app.bsky.feed.repost/1")).isNull();
     }
 
     @Test

@@ -5,19 +5,19 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.state.ValueState;
+import java.util.ArrayList;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.api.common.typeutils.base.ByteSerializer;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 
 /**
- * Where attribution's state bytes go, for {@code StateBenchmark}: each key's {@link PostState} serialized with the
- * state's own serializer, whole and without each of its parts, plus the key. Lives beside {@link PostState} to
- * reach its parts.
+ * Where attribution's state bytes go, for {@code StateBenchmark}: each post's {@link PostState} in the post tables,
+ * serialized with the state's own serializer, whole and without each of its parts, plus its key in the table.
+ * Lives beside {@link PostState} to reach its parts.
  */
 public final class StateSizes {
     private StateSizes() {}
@@ -25,18 +25,22 @@ public final class StateSizes {
     public static void print(Object operator, PrintStream out) throws Exception {
         AbstractStreamOperator<?> op = (AbstractStreamOperator<?>) operator;
         KeyedStateBackend<String> backend = op.getKeyedStateBackend();
-        ValueState<PostState> state = op.getPartitionedState(VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE, EngagementAttribution.postState());
-        // The state's own serializer: Flink's POJO one for the first layout, PostStateSerializer since.
-        var descriptor = EngagementAttribution.postState();
-        descriptor.initializeSerializerUnlessSet(new org.apache.flink.api.common.ExecutionConfig());
-        TypeSerializer<PostState> serializer = descriptor.getSerializer();
-        out.println("  state " + descriptor.getName() + ", serializer " + serializer.getClass().getSimpleName());
+        var descriptor = EngagementAttribution.postTable();
+        TypeSerializer<PostState> serializer = descriptor.getValueSerializer();
+        out.println("  state " + descriptor.getName() + " (post tables), serializer "
+                + serializer.getClass().getSimpleName());
         DataOutputSerializer buf = new DataOutputSerializer(4096);
-        List<String> keys;
-        try (Stream<String> k = backend.getKeys(EngagementAttribution.postState().getName(),
-                VoidNamespace.INSTANCE)) {
-            keys = k.toList();
+        List<Tuple2<String, Byte>> shards;
+        try (Stream<Tuple2<String, Byte>> k = backend.getKeysAndNamespaces(descriptor.getName())) {
+            shards = k.toList();
+        }
+        List<PostState> states = new ArrayList<>();
+        for (Tuple2<String, Byte> shard : shards) {
+            op.setCurrentKey(shard.f0);
+            MapState<Long, PostState> table = op.getPartitionedState(shard.f1, ByteSerializer.INSTANCE, descriptor);
+            for (PostState s : table.values()) {
+                states.add(s);
+            }
         }
         long n = 0;
         long withPost = 0;
@@ -48,14 +52,9 @@ public final class StateSizes {
         long seenBytes = 0;
         long seenIds = 0;
         long pendingBytes = 0;
-        for (String key : keys) {
-            op.setCurrentKey(key);
-            PostState s = state.value();
-            if (s == null) {
-                continue;
-            }
+        for (PostState s : states) {
             n++;
-            keyBytes += size(StringSerializer.INSTANCE, key, buf);
+            keyBytes += Long.BYTES + 1; // the digest, and the map serializer's null flag of the value
             long all = size(serializer, s, buf);
             whole += all;
             if (s.post() != null) {
@@ -75,7 +74,7 @@ public final class StateSizes {
                 + "inline engagement ids %,d%n", n, withPost, withIndexed, seenIds);
         out.println("  | part (serialized) | bytes in all | per entry | per tracked post |");
         out.println("  |---|---:|---:|---:|");
-        row(out, "key (platform|id)", keyBytes, n, withPost);
+        row(out, "key (digest of platform|id, in its table)", keyBytes, n, withPost);
         row(out, "PostState value, whole", whole, n, withPost);
         row(out, "  of it the post (TrackedPost)", postBytes, n, withPost);
         row(out, "  of it the drill-down document (IndexedPost)", indexedBytes, n, withPost);

@@ -1,0 +1,30 @@
+package io.discoursetrends.engagement;
+
+import org.apache.flink.api.common.state.MapState;
+
+/**
+ * Where {@link EngagementAttribution} finds the state of the post it is working on, and how it asks for a timer or
+ * an expiry: under the post's own Flink key ({@code post-state-v2}, in batch execution, where keyed state lives
+ * for one key at a time), or in the post table of the post's key group ({@code post-state-v3},
+ * {@link AttributionOperator}). The post is chosen by the caller before each call.
+ */
+interface PostStore {
+    /** The post's state, or null. */
+    PostState value() throws Exception;
+
+    void update(PostState s) throws Exception;
+
+    void clear() throws Exception;
+
+    /** The post's engagement ids beyond those kept inline, and when each is forgotten. */
+    MapState<String, Long> spilledIds() throws Exception;
+
+    /** A timer of the post's own: the end of an engagement's wait for it, a drill-down rewrite. */
+    void registerTimer(long atMillis);
+
+    /** Queues the post to expire at {@code atMillis} (a whole minute or step). */
+    void expireAt(long atMillis) throws Exception;
+
+    /** Expiry of spilled ids: one per post and step, however many ids fall into it. */
+    void expireSpilledAt(long atMillis) throws Exception;
+}
