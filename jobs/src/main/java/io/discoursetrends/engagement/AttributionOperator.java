@@ -457,26 +457,12 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
                 if (lastQueued[group - firstKeyGroup] == at) {
                     lastQueued[group - firstKeyGroup] = Long.MIN_VALUE; // one queued for this time again needs a timer
                 }
-                ListState<Long> list = getPartitionedState(at, LongSerializer.INSTANCE, due);
-                List<Long> posts = new ArrayList<>();
-                Iterable<Long> listed = list.get();
-                if (listed != null) {
-                    listed.forEach(posts::add);
-                }
-                list.clear();
-                for (long post : posts) {
+                for (long post : drain(getPartitionedState(at, LongSerializer.INSTANCE, due))) {
                     tables.selectDigest(group, post);
                     write(attribution.expire(at, tables));
                 }
             } else if (key.startsWith(QUEUE_KEY_PREFIX)) {
-                ListState<String> list = getPartitionedState(at, LongSerializer.INSTANCE, dueKeys);
-                List<String> keys = new ArrayList<>();
-                Iterable<String> listed = list.get();
-                if (listed != null) {
-                    listed.forEach(keys::add);
-                }
-                list.clear();
-                for (String post : keys) {
+                for (String post : drain(getPartitionedState(at, LongSerializer.INSTANCE, dueKeys))) {
                     tables.select(post);
                     write(attribution.expire(at, tables));
                 }
@@ -484,6 +470,17 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
                 tables.select(key);
                 write(attribution.expire(at, tables));
             }
+        }
+
+        /** A due list's entries, copied out and the list cleared before any is expired. */
+        private <T> List<T> drain(ListState<T> list) throws Exception {
+            List<T> entries = new ArrayList<>();
+            Iterable<T> listed = list.get();
+            if (listed != null) {
+                listed.forEach(entries::add);
+            }
+            list.clear();
+            return entries;
         }
 
         /** A post's last drill-down rewrite, which its expiry would otherwise drop. */
