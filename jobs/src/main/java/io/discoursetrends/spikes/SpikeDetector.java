@@ -582,8 +582,8 @@ public final class SpikeDetector implements Serializable {
         double cap = BURSTINESS_CAP * burstinessFactor(st);
         if (st.open && st.measure && routineBar > 0) {
             // A measurement's anomaly is no routine burst: a bucket of an open spike teaches the burstiness at most
-            // what the key's routine daily maximum would (in noise units). Otherwise one anomaly raises the bar by
-            // a factor of 4 to 25 for weeks and hides the next one (a second failure, a second price shock). Counts
+            // what the key's routine daily maximum would (in noise units). Otherwise one anomaly raises the bar
+            // several-fold for weeks and hides the next one (a second failure, a second price shock). Counts
             // keep the 20x clip: on a count, what opens spikes is mostly routine bursts the burstiness must learn
             // (AAPL's several a week on Twitter; capped too, the tweets' leave-one-out fell from 82.3 to 75.5).
             cap = Math.min(cap, routineBar * st.runBurstinessFactor);
