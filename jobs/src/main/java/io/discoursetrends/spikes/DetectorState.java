@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Everything the detector remembers about one key: a fixed set of primitives and two small primitive arrays
- * (24 + 7 doubles; about 620 bytes in all), whatever the key's history. A Flink POJO (public class, public no-arg
+ * (24 + 7 doubles; about 680 bytes in all as Flink stores it), whatever the key's history. A Flink POJO (public class, public no-arg
  * constructor, public fields of primitive and primitive-array types only), so Flink's PojoSerializer stores it
  * without Kryo; adding a field later is a compatible schema change for that serializer.
  *
@@ -80,6 +80,16 @@ public class DetectorState {
     public double likelihoodMean;
     public double likelihoodVariance;
     public long likelihoodBuckets;
+
+    /**
+     * The spread likelihood's statistics (SpikeDetector#spread): the short exponential mean of the squared clipped
+     * scores, the long-run mean and variance of that short mean, and how many buckets they have seen. States
+     * written before they existed restore them as 0, and the spread waits for them to be learned again.
+     */
+    public double spreadShortMean;
+    public double spreadMean;
+    public double spreadVariance;
+    public long spreadBuckets;
 
     /** Evidence of an abrupt burst (CUSUM of scores with the large slack); 0 when there is none. */
     public double burstEvidence;
@@ -157,6 +167,10 @@ public class DetectorState {
         c.likelihoodMean = likelihoodMean;
         c.likelihoodVariance = likelihoodVariance;
         c.likelihoodBuckets = likelihoodBuckets;
+        c.spreadShortMean = spreadShortMean;
+        c.spreadMean = spreadMean;
+        c.spreadVariance = spreadVariance;
+        c.spreadBuckets = spreadBuckets;
         c.burstEvidence = burstEvidence;
         c.sustainedEvidence = sustainedEvidence;
         c.runStartMillis = runStartMillis;
@@ -202,6 +216,9 @@ public class DetectorState {
                 && Double.compare(likelihoodMean, s.likelihoodMean) == 0
                 && Double.compare(likelihoodVariance, s.likelihoodVariance) == 0
                 && likelihoodBuckets == s.likelihoodBuckets
+                && Double.compare(spreadShortMean, s.spreadShortMean) == 0
+                && Double.compare(spreadMean, s.spreadMean) == 0
+                && Double.compare(spreadVariance, s.spreadVariance) == 0 && spreadBuckets == s.spreadBuckets
                 && Double.compare(burstEvidence, s.burstEvidence) == 0
                 && Double.compare(sustainedEvidence, s.sustainedEvidence) == 0 && runStartMillis == s.runStartMillis
                 && Double.compare(runBaseline, s.runBaseline) == 0

@@ -39,9 +39,11 @@ import java.io.Serializable;
  *       opening needs a score above the key's routine daily maximum, the score a Gumbel law fitted to its past
  *       daily maxima puts at once in {@value #ROUTINE_DAYS} days (a false-alarm rate on its routine); and the
  *       anomaly likelihood (HTM's) of the mean of its last ten scores against that mean's own history opens a
- *       spike or reports a drop at {@value #LIKELIHOOD_Z} of its standard deviations. All three wait
+ *       spike or reports a drop at {@value #LIKELIHOOD_Z} of its standard deviations, and the same test on the
+ *       mean of their squares (the spread: a change of scatter) opens a spike. All of these wait
  *       until the key has had two whole days after its first: a new key learns its routine without alerting on
- *       it.</li>
+ *       it. On a measurement, the buckets of an open spike teach the burstiness no more than the routine daily
+ *       maximum would, so one anomaly does not hide the next.</li>
  * </ol>
  *
  * <p><b>Determinism.</b> {@link #update} is a pure function of (settings, state, input): a state restored from a
@@ -306,6 +308,7 @@ public final class SpikeDetector implements Serializable {
         double score = noiseScore / factor;
         boolean warm = st.bucketsSeen >= s.warmupBuckets();
         double likelihood = likelihood(st, score, bucketMillis);
+        double spread = spread(st, score, bucketMillis);
         foldDay(st, t);
         double gate = routineMax(st.dailyMaxMean, st.dailyMaxDeviation, st.extremeDays);
 
@@ -362,10 +365,10 @@ public final class SpikeDetector implements Serializable {
                 }
                 boolean record = recordBeaten(st, t, score, st.recordScore);
                 boolean aboveRoutine = Math.max(score, st.runPeakScore) > gate;
-                // The likelihood, like the sustained evidence, is a shift of many buckets: not held to the routine
-                // bar of single buckets.
+                // The likelihood and the spread, like the sustained evidence, are shifts of many buckets: not held
+                // to the routine bar of single buckets.
                 if ((burst >= s.burstThreshold() || record) && aboveRoutine || sustained >= s.sustainedThreshold()
-                        || likelihood > LIKELIHOOD_Z) {
+                        || likelihood > LIKELIHOOD_Z || spread > LIKELIHOOD_Z) {
                     // The minimums are about counts (a handful of posts is no trend); a measurement has no
                     // volume, and a ratio of temperatures or of negative values means nothing.
                     boolean enough = st.measure || st.runVolume >= s.minVolume()
@@ -403,7 +406,7 @@ public final class SpikeDetector implements Serializable {
         st.recordScore = Math.max(calibrated ? score : 0, st.recordScore * recordDecay);
         st.recordDrop = Math.max(calibrated ? -noiseScore / factor : 0, st.recordDrop * recordDecay);
         learn(st, t, bucketMillis, value, rootBase, rawScore, noiseScore, sigma, hourA, hourB, w, day, hf, df, hMean,
-                dMean);
+                dMean, gate);
         st.bucketsSeen++;
         st.lastBucketStartMillis = t;
         observedScore = score;
@@ -486,6 +489,30 @@ public final class SpikeDetector implements Serializable {
         return z;
     }
 
+    /**
+     * The spread likelihood: the likelihood's test on the scatter instead of the level. The mean of the last
+     * ~{@value #LIKELIHOOD_SHORT} squared scores (each clipped at {@value #OUTLIER}, as for the likelihood) against
+     * that short mean's own long-run mean and standard deviation (over {@code burstinessHalfLife}), in the same
+     * units and at the same bar as the likelihood. It finds a change of variance or shape that moves the mean score
+     * little (a series that starts to swing, a sensor gone erratic, spikes come thicker), and a moderate rise
+     * that the mean's own spread hides. Same conditions and wait as {@link #likelihood}, with its own count of
+     * buckets, so a state restored from a release without it (its fields restore as 0) learns it anew first.
+     */
+    private double spread(DetectorState st, double score, long bucketMillis) {
+        double c = score > OUTLIER ? OUTLIER : score < -OUTLIER ? -OUTLIER : score;
+        st.spreadShortMean += LIKELIHOOD_SHORT_RATE * (c * c - st.spreadShortMean);
+        double d = st.spreadShortMean - st.spreadMean;
+        boolean ownScale = st.measure || st.noiseScale >= OWN_SCALE;
+        double z = ownScale && st.extremeDays >= ROUTINE_KNOWN_DAYS && st.spreadVariance > 0
+                && st.spreadBuckets * bucketMillis >= (ROUTINE_KNOWN_DAYS + 1) * DAY
+                ? d / Math.sqrt(st.spreadVariance) : 0;
+        double a = Math.max(burstinessRate, 1.0 / (st.spreadBuckets + 1));
+        st.spreadMean += a * d;
+        st.spreadVariance += a * (d * d - st.spreadVariance);
+        st.spreadBuckets++;
+        return z;
+    }
+
     /** A day's extreme as the estimate learns it: at most the current bar, once there is one. */
     private static double clip(double extreme, double bar) {
         return bar == Double.NEGATIVE_INFINITY ? extreme : Math.min(extreme, bar);
@@ -539,7 +566,7 @@ public final class SpikeDetector implements Serializable {
      */
     private void learn(DetectorState st, long t, long bucketMillis, double value, double rootBase, double rawScore,
             double noiseScore, double sigma, int hourA, int hourB, double w, int day, double hf, double df,
-            double hMean, double dMean) {
+            double hMean, double dMean, double routineBar) {
         double half = CLIP * sigma / 2;
         double hi = unroot(rootBase + half);
         double lo = st.measure ? unroot(rootBase - half)
@@ -552,7 +579,16 @@ public final class SpikeDetector implements Serializable {
         double a = Math.max(levelRate, runningMean);
         st.level = levelOld + a * (x / (hf * df) - levelOld);
 
-        double positive = noiseScore > 0 ? Math.min(noiseScore, BURSTINESS_CAP * burstinessFactor(st)) : 0;
+        double cap = BURSTINESS_CAP * burstinessFactor(st);
+        if (st.open && st.measure && routineBar > 0) {
+            // A measurement's anomaly is no routine burst: a bucket of an open spike teaches the burstiness at most
+            // what the key's routine daily maximum would (in noise units). Otherwise one anomaly raises the bar
+            // several-fold for weeks and hides the next one (a second failure, a second price shock). Counts
+            // keep the 20x clip: on a count, what opens spikes is mostly routine bursts the burstiness must learn
+            // (AAPL's several a week on Twitter; capped too, the tweets' leave-one-out fell from 82.3 to 75.5).
+            cap = Math.min(cap, routineBar * st.runBurstinessFactor);
+        }
+        double positive = noiseScore > 0 ? Math.min(noiseScore, cap) : 0;
         // A running mean over the first buckets, as for the level and the noise: a new key that bursts every
         // few hours must not alert on each burst for the weeks an exponential mean would take to learn that.
         double ab = Math.max(burstinessRate, runningMean);

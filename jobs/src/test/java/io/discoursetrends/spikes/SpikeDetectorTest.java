@@ -319,6 +319,18 @@ class SpikeDetectorTest {
         assertThat(restored).isEqualTo(original);
     }
 
+    @Test
+    void shouldKeepAKeysStateUnderAKilobyteWhateverItsHistory() throws Exception {
+        DetectorState state = new DetectorState();
+        feedMeasurement(state, T0, T0 + 10 * DAY, new Random(25), t -> t > T0 + 9 * DAY ? 20 : 0);
+        TypeSerializer<DetectorState> serializer =
+                TypeInformation.of(DetectorState.class).createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(512);
+        serializer.serialize(state, out);
+        // 52 primitive fields before the spread, 4 since, and the 24 + 7 rhythm factors: about 680 bytes.
+        assertThat(out.length()).isLessThan(1024);
+    }
+
     /** Flink keeps the state with its own POJO serializer: no Kryo, so generic types may stay disabled. */
     private static DetectorState viaFlinkSerializer(DetectorState state) throws Exception {
         TypeInformation<DetectorState> info = TypeInformation.of(DetectorState.class);
@@ -458,12 +470,55 @@ class SpikeDetectorTest {
         restored.likelihoodMean = 0;
         restored.likelihoodVariance = 0;
         restored.likelihoodBuckets = 0;
+        restored.spreadShortMean = 0;
+        restored.spreadMean = 0;
+        restored.spreadVariance = 0;
+        restored.spreadBuckets = 0;
         List<Step> steps = feedMeasurement(restored, T0 + 6 * DAY, T0 + 10 * DAY, random, t -> 0);
         // Nothing opens or drops on the noise while the statistics are learned again (a variance of a few
         // buckets would make every wobble "unlikely"), and they are learned within the three days they wait.
         assertThat(steps).noneMatch(s -> s.opened() || s.drop());
         assertThat(restored.likelihoodBuckets).isEqualTo(4 * 24 * 12);
         assertThat(Math.sqrt(restored.likelihoodVariance)).isBetween(0.1, 0.6);
+        assertThat(restored.spreadBuckets).isEqualTo(4 * 24 * 12);
+        assertThat(restored.spreadMean).isBetween(0.5, 1.5); // squared scores of unit noise
+    }
+
+    @Test
+    void shouldFindAChangeOfScatterByTheSpreadLikelihood() {
+        Random random = new Random(27);
+        DetectorState state = new DetectorState();
+        long from = T0 + 6 * DAY;
+        feedMeasurement(state, T0, from, random, t -> 0);
+        // The same level, but the sensor starts to swing: 1.5 noise units up, then down, bucket after bucket. The
+        // mean score stays near 0 (the likelihood of the level sees nothing), no bucket is an outlier (no burst
+        // evidence, no record), but the short mean of the squared scores is far out of its own range.
+        List<Step> steps = feedMeasurement(state, from, from + 4 * HOUR, random,
+                t -> (t - from) / (5 * MINUTE) % 2 == 0 ? 1.5 : -1.5);
+        int opened = indexOf(steps, Transition.OPEN);
+        assertThat(opened).as("buckets into the change").isBetween(0, 12);
+        assertThat(steps.subList(0, opened + 1)).allMatch(s -> Math.abs(s.score()) < SpikeDetector.OUTLIER);
+    }
+
+    @Test
+    void shouldFindASecondAnomalyOnAMeasurementDaysAfterALargerOne() {
+        Random random = new Random(24);
+        DetectorState state = new DetectorState();
+        long first = T0 + 6 * DAY;
+        feedMeasurement(state, T0, first, random, t -> 0);
+        double before = Math.sqrt(2 * state.burstiness);
+        // A large anomaly (+30, a few hours), then four days later a smaller one (+8 for an hour).
+        List<Step> large = feedMeasurement(state, first, first + 4 * DAY, random,
+                t -> t < first + 3 * HOUR ? 30 : 0);
+        assertThat(large).anyMatch(Step::opened);
+        double after = Math.sqrt(2 * state.burstiness);
+        List<Step> second = feedMeasurement(state, first + 4 * DAY, first + 4 * DAY + 2 * HOUR, random,
+                t -> t < first + 4 * DAY + HOUR ? 8 : 0);
+        // The large one taught the burstiness no more than a routine day's maximum: the bar is where it was, and
+        // the smaller one (about 8 noise units) opens within a few buckets. With the 20x clip alone the factor
+        // rose to about 4 and it was not found.
+        assertThat(after).isLessThan(1.25 * before);
+        assertThat(indexOf(second, Transition.OPEN)).isBetween(0, 6);
     }
 
     @Test
