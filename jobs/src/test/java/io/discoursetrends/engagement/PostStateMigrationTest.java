@@ -40,7 +40,8 @@ class PostStateMigrationTest {
      * key) into the post tables ({@code post-state-v3}).
      */
     @ParameterizedTest(name = "{0}, rocksdb: {1}")
-    @CsvSource({"post-state-v1, false", "post-state-v1, true", "post-state-v2, false", "post-state-v2, true"})
+    @CsvSource({"post-state-v1, false", "post-state-v1, true", "post-state-v2, false", "post-state-v2, true",
+        "post-state-v3, false", "post-state-v3, true"})
     void shouldContinueFromASnapshotOfAnOlderPostStateLayout(String layout, boolean rocksDb) throws Exception {
         OperatorSubtaskState old = OperatorSnapshotUtil.readStateHandle(Path.of(PostStateV1Fixture.DIR,
                 layout + "-" + (rocksDb ? "rocksdb" : "heap") + ".snapshot").toString());
