@@ -123,11 +123,20 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     }
 
     /**
-     * The post table of a key group ({@code post-state-v3}, {@link AttributionOperator}): each post's
+     * The post table of a key group ({@code post-state-v4}, {@link AttributionOperator}): each post's
      * {@link PostState} under the 64-bit digest of its key, in one of {@link AttributionOperator#SHARDS} maps by the
-     * digest's top bits (the namespace), all under the key group's table key.
+     * digest's top bits (the namespace), all under the key group's table key; topic ids and taxonomy versions as
+     * references to the table's {@link Words}.
      */
     static MapStateDescriptor<Long, PostState> postTable() {
+        return new MapStateDescriptor<>("post-state-v4", LongSerializer.INSTANCE, new PostStateV4Serializer());
+    }
+
+    /**
+     * The post tables of the layout before ({@code post-state-v3}): the same entries with every topic id and
+     * taxonomy version in full, written by {@link PostStateSerializer}; moved into {@link #postTable} on a restore.
+     */
+    static MapStateDescriptor<Long, PostState> postTableV3() {
         return new MapStateDescriptor<>("post-state-v3", LongSerializer.INSTANCE, new PostStateSerializer());
     }
 
@@ -179,9 +188,10 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         String[] topics = bot ? AttributedEvent.NO_TOPICS : in.topics();
         long created = p.createdAt().toEpochMilli();
         // A url that follows from the post's id is not kept (PostUrls): the engagement carries the id to derive it.
+        // Expiry rounded up to the minute it happens in (expiry runs at whole minutes): a shorter varint in state.
         TrackedPost tracked = new TrackedPost(topics, in.taxonomyVersion(),
                 PostUrls.kept(p.platform().id(), p.id(), p.url()), snippet(p.text()), bot,
-                created + postTtlMillis, counters.likes(), counters.reposts(), counters.replies(), counters.quotes(),
+                roundUp(created + postTtlMillis, TIMER_GRANULARITY_MILLIS), counters.likes(), counters.reposts(), counters.replies(), counters.quotes(),
                 counters.score());
         if (bot) {
             botPosts.inc();

@@ -5,7 +5,7 @@ import org.apache.flink.api.common.state.MapState;
 /**
  * Where {@link EngagementAttribution} finds the state of the post it is working on, and how it asks for a timer or
  * an expiry: under the post's own Flink key ({@code post-state-v2}, in batch execution, where keyed state lives
- * for one key at a time), or in the post table of the post's key group ({@code post-state-v3},
+ * for one key at a time), or in the post table of the post's key group ({@code post-state-v4},
  * {@link AttributionOperator}). The post is chosen by the caller before each call.
  */
 interface PostStore {

@@ -282,6 +282,70 @@ class EngagementAttributionTest {
         assertThat(out.get(0).authorKey()).isEqualTo("bluesky|frank");
     }
 
+    /**
+     * Topic ids and taxonomy versions are kept once per table: the posts' state refers to them by number, engagement
+     * and drill-down documents get them in full, also after a restore; they go with the table's last post.
+     */
+    @ParameterizedTest(name = "rocksdb: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldKeepTopicsAndVersionsOncePerTableAndDropThemWithItsLastPost(boolean rocksDb) throws Exception {
+        h.close();
+        h = harness(128, 1, 0, rocksDb);
+        h.open();
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
+        process(post(Platform.BLUESKY, "p2", 1, "bob", false, Metrics.NONE, ""));
+        AttributionOperator op = (AttributionOperator) h.getOperator();
+        List<PostState> kept = new java.util.ArrayList<>();
+        List<String> words = new java.util.ArrayList<>();
+        var table = EngagementAttribution.postTable();
+        for (String key : AttributionOperator.tableKeys(128, new KeyGroupRange(0, 127))) {
+            op.setCurrentKey(key);
+            for (int shard = 0; shard < AttributionOperator.SHARDS; shard++) {
+                op.getPartitionedState((byte) shard, org.apache.flink.api.common.typeutils.base.ByteSerializer.INSTANCE,
+                        table).values().forEach(kept::add);
+            }
+            Iterable<String> listed = op.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                    org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                    new ListStateDescriptor<>(AttributionOperator.WORDS, Types.STRING)).get();
+            if (listed != null) {
+                listed.forEach(words::add);
+            }
+        }
+        assertThat(kept).hasSize(2).allSatisfy(s -> {
+            assertThat(Words.isRef(s.post().taxonomyVersion())).isTrue();
+            assertThat(s.post().topics()).allMatch(Words::isRef);
+        });
+        assertThat(words).containsOnly("ai-courts", "v1").contains("ai-courts", "v1");
+        assertThat(posts()).singleElement().satisfies(d -> {
+            assertThat(d.topics()).containsExactly("ai-courts");
+            assertThat(d.taxonomyVersion()).isEqualTo("v1");
+        });
+
+        OperatorSubtaskState snapshot = h.snapshot(1, T0);
+        h.close();
+        h = harness(128, 1, 0, rocksDb);
+        h.initializeState(snapshot);
+        h.open();
+        process(like("l1", "p1", 10, "carol"));
+        process(like("l2", "p2", 11, "dora"));
+        h.processWatermark(T0 + 61_000);
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).topics()).containsExactly("ai-courts");
+        assertThat(out.get(0).taxonomyVersion()).isEqualTo("v1");
+        assertThat(out.get(1).topics()).isEmpty();
+        assertThat(out.get(1).taxonomyVersion()).isEqualTo("v1");
+        assertThat(posts()).singleElement().satisfies(d -> {
+            assertThat(d.topics()).containsExactly("ai-courts");
+            assertThat(d.taxonomyVersion()).isEqualTo("v1");
+            assertThat(d.likes()).isEqualTo(1);
+        });
+
+        h.processWatermark(T0 + POST_TTL.toMillis() + DEDUP_TTL.toMillis() + 120_000);
+        assertThat(keysLeft()).isZero(); // the words and the table's size too
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
     /** With the heap backend and with RocksDB, whose key listing and state iteration differ. */
     @ParameterizedTest(name = "rocksdb: {0}")
     @ValueSource(booleans = {false, true})
@@ -401,6 +465,9 @@ class EngagementAttributionTest {
         names.add(EngagementAttribution.postState().getName());
         names.add(EngagementAttribution.seenEngagement().getName());
         names.add(EngagementAttribution.postTable().getName());
+        names.add(EngagementAttribution.postTableV3().getName());
+        names.add(AttributionOperator.WORDS);
+        names.add(AttributionOperator.TABLE_SIZE);
         names.add(EngagementAttribution.spilledIds().getName());
         names.add(AttributionOperator.DUE_POSTS);
         names.add(AttributionOperator.DUE_KEYS);
