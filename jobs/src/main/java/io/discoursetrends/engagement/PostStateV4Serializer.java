@@ -23,7 +23,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * <ul>
  *   <li>topic ids and taxonomy versions kept as references to the words of the post's table ({@link Words}) are
  *       written as their number, a varint of one or two bytes, instead of 12 to 40 bytes each;</li>
- *   <li>the drill-down document's platform as one byte;</li>
+ *   <li>the drill-down document's platform as one byte, its author id not written where the post's id holds it (a
+ *       Bluesky AT-URI begins with its author's DID), its author handle not where it is the author id (Hacker
+ *       News);</li>
  *   <li>the post's expiry in whole minutes where it is one (new posts' are: attribution rounds it up to the minute it
  *       expires in anyway).</li>
  * </ul>
@@ -51,6 +53,10 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
     private static final int SHARES_WITH_DOCUMENT = 1 << 6;
     private static final int SNIPPET_FROM_TEXT = 1 << 7;
 
+    // Of the drill-down document.
+    private static final int AUTHOR_FROM_ID = 1;
+    private static final int HANDLE_IS_AUTHOR = 1 << 1;
+
     private static final int ID_DIGEST = 1;
     private static final int UNTIL_MINUTES = 1 << 1;
 
@@ -74,6 +80,9 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
         out.writeByte(flags);
         if (d != null) {
             writePlatform(out, d.platform());
+            boolean authorFromId = d.authorId() != null && d.authorId().equals(authorOf(d.platform(), d.id()));
+            boolean handleIsAuthor = d.authorHandle() != null && d.authorHandle().equals(d.authorId());
+            out.writeByte((authorFromId ? AUTHOR_FROM_ID : 0) | (handleIsAuthor ? HANDLE_IS_AUTHOR : 0));
             strings().write(out, d.id());
             if (!docUrlFromId) {
                 strings().write(out, d.url());
@@ -81,8 +90,12 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
             strings().write(out, d.text());
             writeWords(out, d.topics());
             writeWord(out, d.taxonomyVersion());
-            strings().write(out, d.authorId());
-            strings().write(out, d.authorHandle());
+            if (!authorFromId) {
+                strings().write(out, d.authorId());
+            }
+            if (!handleIsAuthor) {
+                strings().write(out, d.authorHandle());
+            }
             strings().write(out, d.lang());
             strings().write(out, d.community());
             writeVarLong(out, d.createdAtMillis());
@@ -160,13 +173,14 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
         IndexedPost d = null;
         if ((flags & HAS_INDEXED) != 0) {
             String platform = readPlatform(in);
+            int dflags = in.readUnsignedByte();
             String id = strings().read(in);
             String url = (flags & DOC_URL_FROM_ID) != 0 ? PostUrls.derived(platform, id) : strings().read(in);
             String text = strings().read(in);
             String[] topics = readWords(in);
             String version = readWord(in);
-            String authorId = strings().read(in);
-            String handle = strings().read(in);
+            String authorId = (dflags & AUTHOR_FROM_ID) != 0 ? authorOf(platform, id) : strings().read(in);
+            String handle = (dflags & HANDLE_IS_AUTHOR) != 0 ? authorId : strings().read(in);
             String lang = shared(strings().read(in));
             String community = shared(strings().read(in));
             long created = readVarLong(in);
@@ -236,6 +250,15 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
             }
         }
         return new PostState(p, d, (flags & INDEXED_DIRTY) != 0, pending, ids, until, (flags & SEEN_SPILLED) != 0);
+    }
+
+    /** The author a post's id names: the DID of a Bluesky AT-URI ({@code at://DID/collection/rkey}); else null. */
+    static String authorOf(String platform, String id) {
+        if ("bluesky".equals(platform) && id != null && id.startsWith("at://")) {
+            int end = id.indexOf('/', 5);
+            return end > 5 ? id.substring(5, end) : null;
+        }
+        return null;
     }
 
     /** A known platform as its number + 1; another (none is expected) as 0 and its name. */

@@ -170,10 +170,27 @@ class PostStateMigrationTest {
             DataOutputSerializer v3 = new DataOutputSerializer(512);
             new PostStateSerializer().serialize(s, v3);
             if (s.indexed() != null) {
-                // The platform 1 byte instead of 8, the topic reference 1 instead of 3, the version reference 2
-                // instead of 4, the expiry 4 instead of 6; the topic in full as long as before.
-                assertThat(out.length()).isEqualTo(v3.length() - 7 - 2 - 2 - 2);
+                // The platform and the document's flags 2 bytes instead of 8, the topic reference 1 instead of 3,
+                // the version reference 2 instead of 4, the expiry 4 instead of 6; the topic in full as before.
+                assertThat(out.length()).isEqualTo(v3.length() - 6 - 2 - 2 - 2);
             }
+        }
+        // A Bluesky document's author id is not written (its DID is in the id), nor a handle that is the author id.
+        String uri = "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3kabcdefgh2xy";
+        for (String[] author : new String[][] {{"did:plc:abcdefghijklmnopqrstuvwx", null}, {"pg", "pg"},
+                {"did:plc:someone-else", "someone"}}) {
+            IndexedPost d = new IndexedPost("bluesky", uri, null, "a text", new String[] {"ai-courts"}, "v1",
+                    author[0], author[1], "en", null, T0, 1, 0, 0, 0, 0, T0);
+            PostState s = PostState.EMPTY.withIndexed(d, false);
+            DataOutputSerializer out = new DataOutputSerializer(512);
+            new PostStateV4Serializer().serialize(s, out);
+            PostState back = new PostStateV4Serializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+            assertThat(back.indexed()).usingRecursiveComparison().isEqualTo(d);
+            DataOutputSerializer v3 = new DataOutputSerializer(512);
+            new PostStateSerializer().serialize(s, v3);
+            int saved = author[1] == null ? author[0].length() + 1 + 1 - 1 // the id, its length; the null handle
+                    : author[0].equals(author[1]) ? author[1].length() + 1 : 0;
+            assertThat(out.length()).isEqualTo(v3.length() - 6 - saved);
         }
         // A reference's number below 64 is one byte, as is the expiry's saving of two.
         DataOutputSerializer small = new DataOutputSerializer(64);

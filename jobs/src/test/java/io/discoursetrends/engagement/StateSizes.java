@@ -102,11 +102,15 @@ public final class StateSizes {
             boolean docUrlFromId = d != null && d.url() != null && d.url().equals(PostUrls.derived(d.platform(),
                     d.id()));
             if (d != null) {
-                put("document: platform and id", 1 + str(d.id()));
+                put("document: platform, id, flags", 2 + str(d.id()));
                 put("document: url", docUrlFromId ? 0 : str(d.url()));
                 put("document: text", str(d.text()));
                 put("document: topics, taxonomy version", words(d.topics()) + word(d.taxonomyVersion()));
-                put("document: author id and handle", str(d.authorId()) + str(d.authorHandle()));
+                boolean authorFromId = d.authorId() != null && d.authorId().equals(
+                        PostStateV4Serializer.authorOf(d.platform(), d.id()));
+                boolean handleIsAuthor = d.authorHandle() != null && d.authorHandle().equals(d.authorId());
+                put("document: author id and handle", (authorFromId ? 0 : str(d.authorId()))
+                        + (handleIsAuthor ? 0 : str(d.authorHandle())));
                 put("document: lang, community", str(d.lang()) + str(d.community()));
                 put("document: created, totals, updated", var(d.createdAtMillis()) + var(d.likes())
                         + var(d.reposts()) + var(d.replies()) + var(d.quotes()) + var(d.votes())
