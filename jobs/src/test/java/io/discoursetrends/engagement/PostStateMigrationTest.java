@@ -172,7 +172,8 @@ class PostStateMigrationTest {
             if (s.indexed() != null) {
                 // The platform and the document's flags 2 bytes instead of 8, the topic reference 1 instead of 3,
                 // the version reference 2 instead of 4, the expiry 4 instead of 6; the topic in full as before.
-                assertThat(out.length()).isEqualTo(v3.length() - 6 - 2 - 2 - 2);
+                // The url and text in the text code.
+                assertThat(out.length()).isEqualTo(v3.length() - 6 - 2 - 2 - 2 - coded(doc.url()) - coded(doc.text()));
             }
         }
         // A Bluesky document's author id is not written (its DID is in the id), nor a handle that is the author id.
@@ -190,7 +191,7 @@ class PostStateMigrationTest {
             new PostStateSerializer().serialize(s, v3);
             int saved = author[1] == null ? author[0].length() + 1 + 1 - 1 // the id, its length; the null handle
                     : author[0].equals(author[1]) ? author[1].length() + 1 : 0;
-            assertThat(out.length()).isEqualTo(v3.length() - 6 - saved);
+            assertThat(out.length()).isEqualTo(v3.length() - 6 - saved - coded(d.text()));
         }
         // A reference's number below 64 is one byte, as is the expiry's saving of two.
         DataOutputSerializer small = new DataOutputSerializer(64);
@@ -227,6 +228,12 @@ class PostStateMigrationTest {
             }
             assertThat(size(s)).isLessThanOrEqualTo(size(written) - url.length() + 1);
         }
+    }
+
+    /** Bytes the text code saves on {@code s}. */
+    private static int coded(String s) {
+        int utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return utf8 + 1 - TextCode.size(s);
     }
 
     private static PostState roundTrip(PostState s) throws Exception {

@@ -103,8 +103,8 @@ public final class StateSizes {
                     d.id()));
             if (d != null) {
                 put("document: platform, id, flags", 2 + str(d.id()));
-                put("document: url", docUrlFromId ? 0 : str(d.url()));
-                put("document: text", str(d.text()));
+                put("document: url", docUrlFromId ? 0 : TextCode.size(d.url()));
+                put("document: text", TextCode.size(d.text()));
                 put("document: topics, taxonomy version", words(d.topics()) + word(d.taxonomyVersion()));
                 boolean authorFromId = d.authorId() != null && d.authorId().equals(
                         PostStateV4Serializer.authorOf(d.platform(), d.id()));
@@ -125,9 +125,9 @@ public final class StateSizes {
                         EngagementAttribution.snippet(d.text()));
                 if (!shares) {
                     put("post: topics, taxonomy version", words(p.topics()) + word(p.taxonomyVersion()));
-                    put("post: url", str(p.url()));
+                    put("post: url", TextCode.size(p.url()));
                 }
-                put("post: snippet", snippetFromText ? 0 : str(p.snippet()));
+                put("post: snippet", snippetFromText ? 0 : TextCode.size(p.snippet()));
                 long c = var(Math.floorMod(p.expiresAtMillis(), 60_000L) == 0 ? p.expiresAtMillis() / 60_000
                         : p.expiresAtMillis());
                 put("post: expiry", c);
