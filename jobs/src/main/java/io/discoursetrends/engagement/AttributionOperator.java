@@ -66,9 +66,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Upgrades: the post tables of the layout before ({@code post-state-v3}, words in full in each post) are moved
  * into those of {@code post-state-v4} when the job starts from such a savepoint; queues, timers and spilled ids are
- * the same in both. State of the layout before that ({@code post-state-v2} and {@code seen-engagement} under each post's
- * key, with its queues of post keys and timers under post keys) is moved into the table once, when the job starts
- * from such a savepoint, before the first event; so is the state of older layouts, through {@code post-state-v2}
+ * the same in both. State of the layout before that ({@code post-state-v2} and {@code seen-engagement} under each
+ * post's key, with its queues of post keys and timers under post keys) is moved into the table once, when the job
+ * starts from such a savepoint, before the first event; so is the state of older layouts, through {@code post-state-v2}
  * ({@link LegacyState}). The post key and the table key have the same key group, so the move stays inside the
  * subtask. The old timers stay where they are and are harmless: each is served by the post it concerns, now in the
  * table ({@link #onEventTime}, {@link Expiry}).

@@ -191,8 +191,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         // Expiry rounded up to the minute it happens in (expiry runs at whole minutes): a shorter varint in state.
         TrackedPost tracked = new TrackedPost(topics, in.taxonomyVersion(),
                 PostUrls.kept(p.platform().id(), p.id(), p.url()), snippet(p.text()), bot,
-                roundUp(created + postTtlMillis, TIMER_GRANULARITY_MILLIS), counters.likes(), counters.reposts(), counters.replies(), counters.quotes(),
-                counters.score());
+                roundUp(created + postTtlMillis, TIMER_GRANULARITY_MILLIS), counters.likes(), counters.reposts(),
+                counters.replies(), counters.quotes(), counters.score());
         if (bot) {
             botPosts.inc();
         }

@@ -158,7 +158,8 @@ class PostStateMigrationTest {
                 "https://example.org/p1", "a text", false, expires, 3L, null, 0L, null, 12L);
         IndexedPost doc = new IndexedPost("bluesky", "p1", "https://example.org/p1", "a text", post.topics(),
                 Words.ref(300), "did:plc:alice", "alice.bsky.social", "en", null, T0, 1, 2, 3, 4, 5, T0 + 60_000);
-        for (PostState s : List.of(PostState.EMPTY.withPost(post), PostState.EMPTY.withPost(post).withIndexed(doc, true),
+        for (PostState s : List.of(PostState.EMPTY.withPost(post),
+                PostState.EMPTY.withPost(post).withIndexed(doc, true),
                 PostState.EMPTY.withPost(new TrackedPost(post.topics(), "v1", null, null, true, expires + 1, null, null,
                         null, null, null)))) {
             DataOutputSerializer out = new DataOutputSerializer(512);
@@ -173,7 +174,8 @@ class PostStateMigrationTest {
                 // The platform and the document's flags 2 bytes instead of 8, the topic reference 1 instead of 3,
                 // the version reference 2 instead of 4, the expiry 4 instead of 6; the topic in full as before.
                 // The url and text in the text code.
-                assertThat(out.length()).isEqualTo(v3.length() - 6 - 2 - 2 - 2 - coded(doc.url()) - coded(doc.text()));
+                assertThat(out.length())
+                        .isEqualTo(v3.length() - 6 - 2 - 2 - 2 - coded(doc.url()) - coded(doc.text()));
             }
         }
         // A Bluesky document's author id is not written (its DID is in the id), nor a handle that is the author id.

@@ -16,7 +16,8 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 
 /**
  * Where attribution's state bytes go, for {@code StateBenchmark}: each post's {@link PostState} in the post tables,
- * serialized with the state's own serializer, whole and without each of its parts, plus its key in the table.
+ * serialized with the state's own serializer, whole and without each of its parts, plus its key in the table; and
+ * field by field as {@link PostStateV4Serializer} writes them (the fields add up to the whole).
  * Lives beside {@link PostState} to reach its parts.
  */
 public final class StateSizes {
