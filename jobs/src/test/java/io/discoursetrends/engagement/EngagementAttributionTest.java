@@ -441,6 +441,51 @@ class EngagementAttributionTest {
         h.open();
     }
 
+    /** A key group's words go with its posts to the subtask that takes it over, and mean the same there. */
+    @ParameterizedTest(name = "rocksdb: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldResolveEveryPostsTopicsInTheSubtasksThatTakeOverItsKeyGroup(boolean rocksDb) throws Exception {
+        int maxParallelism = 128;
+        h.close();
+        h = harness(maxParallelism, 1, 0, rocksDb);
+        h.open();
+        for (int i = 0; i < 40; i++) {
+            process(post(Platform.BLUESKY, "p" + i, i, "alice", false, Metrics.NONE, "topic-" + (i % 3)));
+        }
+        OperatorSubtaskState snapshot = h.snapshot(1, T0);
+        h.close();
+
+        int attributed = 0;
+        for (int subtask = 0; subtask < 2; subtask++) {
+            h = harness(maxParallelism, 2, subtask, rocksDb);
+            h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, maxParallelism,
+                    1, 2, subtask));
+            h.open();
+            List<Integer> mine = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                if (KeyGroupRangeAssignment.assignKeyToParallelOperator("bluesky|p" + i, maxParallelism, 2)
+                        == subtask) {
+                    mine.add(i);
+                    process(like("m" + i, "p" + i, 50 + i, "carol"));
+                }
+            }
+            List<AttributedEvent> out = h.extractOutputValues();
+            assertThat(out).hasSize(mine.size());
+            for (int k = 0; k < mine.size(); k++) {
+                assertThat(out.get(k).postId()).isEqualTo("p" + mine.get(k));
+                assertThat(out.get(k).topics()).containsExactly("topic-" + (mine.get(k) % 3));
+                assertThat(out.get(k).taxonomyVersion()).isEqualTo("v1");
+            }
+            attributed += out.size();
+            h.processWatermark(T0 + POST_TTL.toMillis() + DEDUP_TTL.toMillis() + 120_000);
+            assertThat(keysLeft()).isZero();
+            h.close();
+        }
+        assertThat(attributed).isEqualTo(40);
+        h = harness(); // for close()
+        h.open();
+    }
+
     @Test
     void shouldFindTheSameTableKeyForAKeyGroupInEveryRange() {
         String[] all = AttributionOperator.tableKeys(128, new KeyGroupRange(0, 127));
