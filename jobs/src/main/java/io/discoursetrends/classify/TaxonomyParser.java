@@ -274,6 +274,12 @@ public final class TaxonomyParser {
                 problem(map, "missing required key 'version'");
             } else {
                 version = string(v, "'version'", true);
+                // Recorded in every document; attribution's state also takes a control character in it for a
+                // reference to a word (engagement.Words).
+                if (version != null && version.chars().anyMatch(Character::isISOControl)) {
+                    problem(v.value(), "'version' contains a control character: use printable characters only");
+                    version = null;
+                }
             }
             List<TopicDefinition> topics = new ArrayList<>();
             Entry t = map.entries().get("topics");

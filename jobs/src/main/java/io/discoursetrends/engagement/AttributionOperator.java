@@ -422,15 +422,34 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
             return getPartitionedState((byte) (post >>> 58), ByteSerializer.INSTANCE, table);
         }
 
-        /** The post's state with its words resolved: what {@link EngagementAttribution} works with. */
+        /** The post's state as kept: its words as references, resolved where they leave ({@link #topics}). */
         @Override
         public PostState value() throws Exception {
             PostState kept = shard().get(post);
             present = kept != null;
-            return kept == null ? null : resolved(kept, words());
+            return kept;
         }
 
-        /** Kept with its words as references to the table's. */
+        @Override
+        public String[] topics(String[] kept) throws Exception {
+            return resolve(kept, words());
+        }
+
+        @Override
+        public String word(String kept) throws Exception {
+            return words().resolve(kept);
+        }
+
+        @Override
+        public IndexedPost document(IndexedPost kept) throws Exception {
+            Words w = words();
+            String[] topics = resolve(kept.topics(), w);
+            String version = w.resolve(kept.taxonomyVersion());
+            return topics == kept.topics() && version == kept.taxonomyVersion() ? kept
+                    : withWords(kept, topics, version);
+        }
+
+        /** Kept with its words as references to the table's (new words come with a new post, in full). */
         @Override
         public void update(PostState s) throws Exception {
             shard().put(post, kept(s));
@@ -488,12 +507,12 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
 
         /** {@code word} as kept in the table: a reference to it among the table's words, added if new. */
         private String keep(String word, Words w) throws Exception {
-            if (word == null || Words.isRef(word) && w.resolve(word) == word) {
-                return word;
+            if (word == null || Words.isRef(word)) {
+                return word; // kept already (no taxonomy's topic id or version looks like one: Words)
             }
             int n = w.numberOf(word);
             if (n < 0) {
-                if (!w.hasRoom(word)) {
+                if (!w.hasRoom()) {
                     return word;
                 }
                 n = w.add(word);
@@ -569,31 +588,6 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
         public void expireSpilledAt(long atMillis) {
             postTimers.registerEventTimeTimer(post, atMillis); // merged per post and step by Flink, unlike a queue
         }
-    }
-
-    /** {@code kept} with the words it refers to in place of the references. */
-    static PostState resolved(PostState kept, Words w) {
-        TrackedPost p = kept.post();
-        IndexedPost d = kept.indexed();
-        TrackedPost rp = p;
-        if (p != null) {
-            String[] topics = resolve(p.topics(), w);
-            String version = w.resolve(p.taxonomyVersion());
-            if (topics != p.topics() || version != p.taxonomyVersion()) {
-                rp = new TrackedPost(topics, version, p.url(), p.snippet(), p.bot(), p.expiresAtMillis(), p.likes(),
-                        p.reposts(), p.replies(), p.quotes(), p.score());
-            }
-        }
-        IndexedPost rd = d;
-        if (d != null) {
-            String[] topics = resolve(d.topics(), w);
-            String version = w.resolve(d.taxonomyVersion());
-            if (topics != d.topics() || version != d.taxonomyVersion()) {
-                rd = withWords(d, topics, version);
-            }
-        }
-        return rp == p && rd == d ? kept : new PostState(rp, rd, kept.indexedDirty(), kept.pending(),
-                kept.seenIds(), kept.seenUntil(), kept.seenSpilled());
     }
 
     private static String[] resolve(String[] topics, Words w) {

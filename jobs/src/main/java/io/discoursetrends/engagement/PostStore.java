@@ -27,4 +27,23 @@ interface PostStore {
 
     /** Expiry of spilled ids: one per post and step, however many ids fall into it. */
     void expireSpilledAt(long atMillis) throws Exception;
+
+    /**
+     * The topics a kept post's topics stand for: a post table keeps them as references to its {@link Words}
+     * ({@link AttributionOperator}), resolved only where they leave attribution. A store under each post's own key
+     * keeps them in full.
+     */
+    default String[] topics(String[] kept) throws Exception {
+        return kept;
+    }
+
+    /** The taxonomy version a kept one stands for (see {@link #topics}). */
+    default String word(String kept) throws Exception {
+        return kept;
+    }
+
+    /** A kept drill-down document with its words resolved, to be written (see {@link #topics}). */
+    default IndexedPost document(IndexedPost kept) throws Exception {
+        return kept;
+    }
 }

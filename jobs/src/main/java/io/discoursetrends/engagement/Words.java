@@ -15,8 +15,8 @@ import java.util.Map;
  * only ever appended, so a number means the same word for as long as the table lives; the table's words are
  * cleared with its last post ({@link AttributionOperator}). A key group's words travel with its posts on a rescale.
  *
- * <p>Topic ids are slugs ({@code [a-z0-9-]}) and versions come from the operator's taxonomy: no real word looks like
- * a reference. One that does is still made a reference, so that it reads back as itself.
+ * <p>Topic ids are slugs ({@code [a-z0-9-]}) and the taxonomy parser refuses a version with a control character, so
+ * no word looks like a reference: a string that does is taken for one.
  */
 final class Words {
     /** Starts a reference; no topic id starts with it. */
@@ -63,8 +63,8 @@ final class Words {
         return n == null ? -1 : n;
     }
 
-    boolean hasRoom(String word) {
-        return words.size() < MAX && (words.size() < MAX - 64 || isRef(word)); // the last 64 for look-alikes
+    boolean hasRoom() {
+        return words.size() < MAX;
     }
 
     int add(String word) {
