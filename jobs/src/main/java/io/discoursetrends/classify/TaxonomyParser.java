@@ -24,7 +24,7 @@ import java.util.Map;
  * Reads a topic taxonomy from YAML and reports every problem with its line and column:
  *
  * <pre>
- * version: "2026-11-22.1"          # required, non-empty string; recorded in every output document
+ * version: "2026-11-22.1"          # required, non-empty, no control characters; recorded in every output document
  * topics:
  *   - id: open-weight-models       # required, [a-z0-9][a-z0-9-]{0,63}, unique ("_" first is reserved)
  *     label: Open-weight models    # required

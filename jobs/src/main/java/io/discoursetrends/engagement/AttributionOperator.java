@@ -61,8 +61,8 @@ import org.slf4j.LoggerFactory;
  * <p>Topic ids and taxonomy versions, the same for nearly every post of a key group, are kept once per table, in its
  * {@link Words} ({@value #WORDS}), and each post refers to them by number ({@code post-state-v4},
  * {@link PostStateV4Serializer}); the table counts its posts ({@value #TABLE_SIZE}) so that its words go with its
- * last one. The table hands attribution a post with its words resolved and keeps them as references when it is
- * written back.
+ * last one. Attribution works on a post with its words as references and resolves them where they leave it
+ * ({@link PostStore#topics}): engagement events and drill-down documents carry the words themselves.
  *
  * <p>Upgrades: the post tables of the layout before ({@code post-state-v3}, words in full in each post) are moved
  * into those of {@code post-state-v4} when the job starts from such a savepoint; queues, timers and spilled ids are
