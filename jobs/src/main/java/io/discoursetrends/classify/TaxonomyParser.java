@@ -24,7 +24,7 @@ import java.util.Map;
  * Reads a topic taxonomy from YAML and reports every problem with its line and column:
  *
  * <pre>
- * version: "2026-11-22.1"          # required, non-empty string; recorded in every output document
+ * version: "2026-11-22.1"          # required, non-empty, no control characters; recorded in every output document
  * topics:
  *   - id: open-weight-models       # required, [a-z0-9][a-z0-9-]{0,63}, unique ("_" first is reserved)
  *     label: Open-weight models    # required
@@ -274,6 +274,12 @@ public final class TaxonomyParser {
                 problem(map, "missing required key 'version'");
             } else {
                 version = string(v, "'version'", true);
+                // Recorded in every document; attribution's state also takes a control character in it for a
+                // reference to a word (engagement.Words).
+                if (version != null && version.chars().anyMatch(Character::isISOControl)) {
+                    problem(v.value(), "'version' contains a control character: use printable characters only");
+                    version = null;
+                }
             }
             List<TopicDefinition> topics = new ArrayList<>();
             Entry t = map.entries().get("topics");

@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.ByteSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -57,9 +58,17 @@ import org.slf4j.LoggerFactory;
  * the list: no timer per post (Flink's timer queue cost a third of the task when each post had one). Spilled ids
  * expire through the post's own timers ({@value #POST_TIMERS}), which Flink merges per post and step.
  *
- * <p>Upgrades: state of the layout before ({@code post-state-v2} and {@code seen-engagement} under each post's
- * key, with its queues of post keys and timers under post keys) is moved into the table once, when the job starts
- * from such a savepoint, before the first event; so is the state of older layouts, through {@code post-state-v2}
+ * <p>Topic ids and taxonomy versions, the same for nearly every post of a key group, are kept once per table, in its
+ * {@link Words} ({@value #WORDS}), and each post refers to them by number ({@code post-state-v4},
+ * {@link PostStateV4Serializer}); the table counts its posts ({@value #TABLE_SIZE}) so that its words go with its
+ * last one. Attribution works on a post with its words as references and resolves them where they leave it
+ * ({@link PostStore#topics}): engagement events and drill-down documents carry the words themselves.
+ *
+ * <p>Upgrades: the post tables of the layout before ({@code post-state-v3}, words in full in each post) are moved
+ * into those of {@code post-state-v4} when the job starts from such a savepoint; queues, timers and spilled ids are
+ * the same in both. State of the layout before that ({@code post-state-v2} and {@code seen-engagement} under each
+ * post's key, with its queues of post keys and timers under post keys) is moved into the table once, when the job
+ * starts from such a savepoint, before the first event; so is the state of older layouts, through {@code post-state-v2}
  * ({@link LegacyState}). The post key and the table key have the same key group, so the move stays inside the
  * subtask. The old timers stay where they are and are harmless: each is served by the post it concerns, now in the
  * table ({@link #onEventTime}, {@link Expiry}).
@@ -86,10 +95,16 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
     static final String TABLE_KEY_PREFIX = "\u0000";
     /** Maps per key group's table: the digest's top 6 bits. */
     static final int SHARDS = 64;
+    /** The list state of a table's {@link Words}, under its table key. */
+    static final String WORDS = "attribution-words-v4";
+    /** The value state of the number of posts in a table, under its table key: its words go with its last post. */
+    static final String TABLE_SIZE = "attribution-table-size-v4";
 
     private transient ListStateDescriptor<Long> due;
     private transient ListStateDescriptor<String> dueKeys;
     private transient MapStateDescriptor<Long, PostState> table;
+    private transient ListStateDescriptor<String> words;
+    private transient ValueStateDescriptor<Long> tableSize;
     private transient MapStateDescriptor<String, Long> spilled;
     private transient InternalTimerService<VoidNamespace> expiryTimers;
     private transient InternalTimerService<Long> postTimers;
@@ -99,6 +114,9 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
     private transient String[] tableKeys;
     /** The time of each key group's latest queue timer not fired yet, so the next of the same time skips Flink. */
     private transient long[] lastQueued;
+    /** Each key group's table words and number of posts, from its first; null and -1 until read from the state. */
+    private transient Words[] tableWords;
+    private transient long[] tableSizes;
     private transient Tables tables;
     private transient OutputEmitter emitter;
 
@@ -119,6 +137,8 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
         due = new ListStateDescriptor<>(DUE_POSTS, LongSerializer.INSTANCE);
         dueKeys = new ListStateDescriptor<>(DUE_KEYS, Types.STRING);
         table = EngagementAttribution.postTable();
+        words = new ListStateDescriptor<>(WORDS, Types.STRING);
+        tableSize = new ValueStateDescriptor<>(TABLE_SIZE, LongSerializer.INSTANCE);
         spilled = EngagementAttribution.spilledIds();
         TaskInfo task = getRuntimeContext().getTaskInfo();
         keyGroups = task.getMaxNumberOfParallelSubtasks();
@@ -128,6 +148,9 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
         tableKeys = tableKeys(keyGroups, range);
         lastQueued = new long[tableKeys.length];
         Arrays.fill(lastQueued, Long.MIN_VALUE);
+        tableWords = new Words[tableKeys.length];
+        tableSizes = new long[tableKeys.length];
+        Arrays.fill(tableSizes, -1);
         expiryTimers = getInternalTimerService(EXPIRY_TIMERS, VoidNamespaceSerializer.INSTANCE, new Expiry());
         postTimers = getInternalTimerService(POST_TIMERS, LongSerializer.INSTANCE, new PostTimers());
         tables = new Tables();
@@ -136,6 +159,7 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
         if (!batch) {
             adoptLegacyState(); // a batch run starts from no savepoint
             adoptPostStateV2();
+            adoptPostStateV3();
         }
     }
 
@@ -315,6 +339,7 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
             seen.clear();
             tables.select(key);
             if (s != null) {
+                tables.value(); // whether the table has this entry (two digests the same) already
                 tables.update(s);
             }
             if (!ids.isEmpty()) {
@@ -324,6 +349,42 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
                 }
             }
         }
+    }
+
+    /**
+     * State restored from a savepoint of the layout before ({@code post-state-v3}: the same post tables, with topic
+     * ids and taxonomy versions in full): each entry moved into {@code post-state-v4}, its words into its table's
+     * {@link Words}, and the old entry cleared. Queues, timers and spilled ids are the same in both layouts.
+     */
+    private void adoptPostStateV3() throws Exception {
+        MapStateDescriptor<Long, PostState> v3 = EngagementAttribution.postTableV3();
+        List<org.apache.flink.api.java.tuple.Tuple2<String, Byte>> shards;
+        try (Stream<org.apache.flink.api.java.tuple.Tuple2<String, Byte>> restored =
+                this.<String>getKeyedStateBackend().<Byte>getKeysAndNamespaces(v3.getName())) {
+            shards = restored.toList(); // collected first: the heap backend's key stream is live
+        }
+        if (shards.isEmpty()) {
+            return;
+        }
+        long moved = 0;
+        for (var shard : shards) {
+            setCurrentKey(shard.f0);
+            int group = KeyGroupRangeAssignment.assignToKeyGroup(shard.f0, keyGroups);
+            MapState<Long, PostState> old = getPartitionedState(shard.f1, ByteSerializer.INSTANCE, v3);
+            List<Map.Entry<Long, PostState>> entries = new ArrayList<>();
+            for (Map.Entry<Long, PostState> e : old.entries()) {
+                entries.add(Map.entry(e.getKey(), e.getValue()));
+            }
+            old.clear();
+            for (Map.Entry<Long, PostState> e : entries) {
+                tables.selectDigest(group, e.getKey());
+                tables.value();
+                tables.update(e.getValue());
+                moved++;
+            }
+        }
+        LOG.info("Moved the attribution state of {} posts, restored from a savepoint of the release before, into "
+                + "post tables that keep topic ids and taxonomy versions once per table", moved);
     }
 
     private static void keysOf(KeyedStateBackend<String> backend, String stateName, Set<String> into) {
@@ -339,11 +400,14 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
     private final class Tables implements PostStore {
         private long post;
         private int index;
+        /** Whether the current post has an entry: known after {@link #value}, else null. */
+        private Boolean present;
 
         void select(String postKey) {
             int group = KeyGroupRangeAssignment.assignToKeyGroup(postKey, keyGroups);
             index = group - firstKeyGroup;
             post = PostStateSerializer.hash64(postKey);
+            present = null;
             getKeyedStateBackend().setCurrentKeyAndKeyGroup(tableKeys[index], group);
         }
 
@@ -351,26 +415,154 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
         void selectDigest(int group, long digest) {
             index = group - firstKeyGroup;
             post = digest;
+            present = null;
         }
 
         private MapState<Long, PostState> shard() throws Exception {
             return getPartitionedState((byte) (post >>> 58), ByteSerializer.INSTANCE, table);
         }
 
+        /** The post's state as kept: its words as references, resolved where they leave ({@link #topics}). */
         @Override
         public PostState value() throws Exception {
-            return shard().get(post);
+            PostState kept = shard().get(post);
+            present = kept != null;
+            return kept;
         }
 
         @Override
+        public String[] topics(String[] kept) throws Exception {
+            return resolve(kept, words());
+        }
+
+        @Override
+        public String word(String kept) throws Exception {
+            return words().resolve(kept);
+        }
+
+        @Override
+        public IndexedPost document(IndexedPost kept) throws Exception {
+            Words w = words();
+            String[] topics = resolve(kept.topics(), w);
+            String version = w.resolve(kept.taxonomyVersion());
+            return topics == kept.topics() && version == kept.taxonomyVersion() ? kept
+                    : withWords(kept, topics, version);
+        }
+
+        /** Kept with its words as references to the table's (new words come with a new post, in full). */
+        @Override
         public void update(PostState s) throws Exception {
-            shard().put(post, s);
+            shard().put(post, kept(s));
+            if (!isPresent()) {
+                present = true;
+                resize(1);
+            }
         }
 
         @Override
         public void clear() throws Exception {
+            boolean had = isPresent();
             shard().remove(post); // the heap backend drops an emptied map's entry itself
+            present = false;
+            if (had) {
+                resize(-1);
+            }
         }
+
+        private boolean isPresent() throws Exception {
+            if (present == null) {
+                present = shard().contains(post);
+            }
+            return present;
+        }
+
+        /** Counts the table's posts; with its last one, its words go too (nothing refers to them any more). */
+        private void resize(int by) throws Exception {
+            ValueState<Long> size = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    tableSize);
+            if (tableSizes[index] < 0) {
+                Long restored = size.value();
+                tableSizes[index] = restored == null ? 0 : restored;
+            }
+            long now = tableSizes[index] + by;
+            tableSizes[index] = now;
+            if (now > 0) {
+                size.update(now);
+            } else {
+                size.clear();
+                getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, words).clear();
+                tableWords[index] = new Words(null);
+            }
+        }
+
+        private Words words() throws Exception {
+            Words w = tableWords[index];
+            if (w == null) {
+                w = new Words(getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, words)
+                        .get());
+                tableWords[index] = w;
+            }
+            return w;
+        }
+
+        /** {@code word} as kept in the table: a reference to it among the table's words, added if new. */
+        private String keep(String word, Words w) throws Exception {
+            if (word == null || Words.isRef(word)) {
+                return word; // kept already (no taxonomy's topic id or version looks like one: Words)
+            }
+            int n = w.numberOf(word);
+            if (n < 0) {
+                if (!w.hasRoom()) {
+                    return word;
+                }
+                n = w.add(word);
+                getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, words).add(word);
+            }
+            return Words.ref(n);
+        }
+
+        private String[] keep(String[] topics, Words w) throws Exception {
+            String[] kept = null;
+            for (int i = 0; i < topics.length; i++) {
+                String k = keep(topics[i], w);
+                if (k != topics[i]) {
+                    if (kept == null) {
+                        kept = topics.clone();
+                    }
+                    kept[i] = k;
+                }
+            }
+            return kept == null ? topics : kept;
+        }
+
+        private PostState kept(PostState s) throws Exception {
+            TrackedPost p = s.post();
+            IndexedPost d = s.indexed();
+            if (p == null && d == null) {
+                return s;
+            }
+            Words w = words();
+            TrackedPost kp = p;
+            if (p != null) {
+                String[] topics = keep(p.topics(), w);
+                String version = keep(p.taxonomyVersion(), w);
+                if (topics != p.topics() || version != p.taxonomyVersion()) {
+                    kp = new TrackedPost(topics, version, p.url(), p.snippet(), p.bot(), p.expiresAtMillis(),
+                            p.likes(), p.reposts(), p.replies(), p.quotes(), p.score());
+                }
+            }
+            IndexedPost kd = d;
+            if (d != null) {
+                String[] topics = keep(d.topics(), w);
+                String version = keep(d.taxonomyVersion(), w);
+                if (topics != d.topics() || version != d.taxonomyVersion()) {
+                    kd = withWords(d, topics, version);
+                }
+            }
+            return kp == p && kd == d ? s : new PostState(kp, kd, s.indexedDirty(), s.pending(), s.seenIds(),
+                    s.seenUntil(), s.seenSpilled());
+        }
+
 
         @Override
         public MapState<String, Long> spilledIds() throws Exception {
@@ -396,6 +588,26 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
         public void expireSpilledAt(long atMillis) {
             postTimers.registerEventTimeTimer(post, atMillis); // merged per post and step by Flink, unlike a queue
         }
+    }
+
+    private static String[] resolve(String[] topics, Words w) {
+        String[] resolved = null;
+        for (int i = 0; i < topics.length; i++) {
+            String r = w.resolve(topics[i]);
+            if (r != topics[i]) {
+                if (resolved == null) {
+                    resolved = topics.clone();
+                }
+                resolved[i] = r;
+            }
+        }
+        return resolved == null ? topics : resolved;
+    }
+
+    private static IndexedPost withWords(IndexedPost d, String[] topics, String version) {
+        return new IndexedPost(d.platform(), d.id(), d.url(), d.text(), topics, version, d.authorId(),
+                d.authorHandle(), d.lang(), d.community(), d.createdAtMillis(), d.likes(), d.reposts(), d.replies(),
+                d.quotes(), d.votes(), d.updatedAtMillis());
     }
 
     /** Emits with the timestamp of the element or timer being handled, as KeyedProcessOperator's collector does. */

@@ -123,11 +123,20 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     }
 
     /**
-     * The post table of a key group ({@code post-state-v3}, {@link AttributionOperator}): each post's
+     * The post table of a key group ({@code post-state-v4}, {@link AttributionOperator}): each post's
      * {@link PostState} under the 64-bit digest of its key, in one of {@link AttributionOperator#SHARDS} maps by the
-     * digest's top bits (the namespace), all under the key group's table key.
+     * digest's top bits (the namespace), all under the key group's table key; topic ids and taxonomy versions as
+     * references to the table's {@link Words}.
      */
     static MapStateDescriptor<Long, PostState> postTable() {
+        return new MapStateDescriptor<>("post-state-v4", LongSerializer.INSTANCE, new PostStateV4Serializer());
+    }
+
+    /**
+     * The post tables of the layout before ({@code post-state-v3}): the same entries with every topic id and
+     * taxonomy version in full, written by {@link PostStateSerializer}; moved into {@link #postTable} on a restore.
+     */
+    static MapStateDescriptor<Long, PostState> postTableV3() {
         return new MapStateDescriptor<>("post-state-v3", LongSerializer.INSTANCE, new PostStateSerializer());
     }
 
@@ -179,10 +188,11 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         String[] topics = bot ? AttributedEvent.NO_TOPICS : in.topics();
         long created = p.createdAt().toEpochMilli();
         // A url that follows from the post's id is not kept (PostUrls): the engagement carries the id to derive it.
+        // Expiry rounded up to the minute it happens in (expiry runs at whole minutes): a shorter varint in state.
         TrackedPost tracked = new TrackedPost(topics, in.taxonomyVersion(),
                 PostUrls.kept(p.platform().id(), p.id(), p.url()), snippet(p.text()), bot,
-                created + postTtlMillis, counters.likes(), counters.reposts(), counters.replies(), counters.quotes(),
-                counters.score());
+                roundUp(created + postTtlMillis, TIMER_GRANULARITY_MILLIS), counters.likes(), counters.reposts(),
+                counters.replies(), counters.quotes(), counters.score());
         if (bot) {
             botPosts.inc();
         }
@@ -200,7 +210,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         }
         // Engagement that arrived first is attributed now, in arrival order.
         for (Engagement e : s.pending()) {
-            s = emitAttributed(s, attributed(e, tracked), out);
+            s = emitAttributed(s, attributed(e, tracked, store), out);
             tracked = raiseBase(tracked, e);
         }
         store.expireAt(roundUp(tracked.expiresAtMillis(), TIMER_GRANULARITY_MILLIS));
@@ -232,7 +242,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         }
         TrackedPost known = s.post();
         if (known != null) {
-            s = emitAttributed(s, attributed(e, known), out);
+            s = emitAttributed(s, attributed(e, known, store), out);
             TrackedPost raised = raiseBase(known, e);
             // Only counter platforms change the post: a Bluesky like leaves it as it was.
             return raised == known ? s : s.withPost(raised);
@@ -278,7 +288,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         if (Math.floorMod(timestamp, MINUTE) == MINUTE - 1 && s.indexedDirty()) {
             s = s.withIndexed(s.indexed(), false);
             if (s.indexed() != null) {
-                out.index(s.indexed());
+                out.index(store.document(s.indexed()));
                 postKnown = true;
             }
         }
@@ -286,7 +296,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
             postKnown |= s.post() != null;
             IndexedPost unwritten = unwritten(s, timestamp);
             if (unwritten != null) {
-                out.index(unwritten);
+                out.index(store.document(unwritten));
             }
             s = expire(s, timestamp);
         }
@@ -309,7 +319,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         }
         IndexedPost unwritten = unwritten(before, timestamp);
         save(before, expire(before, timestamp));
-        return unwritten;
+        return unwritten == null ? null : store.document(unwritten);
     }
 
     /** The drill-down document that expiring the post at {@code timestamp} would drop with changes unwritten. */
@@ -385,7 +395,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     }
 
     private PostState emitSnapshotDelta(PostState s, Post p, CanonicalEvent event, TrackedPost known, Metrics now,
-            Emitter out) {
+            Emitter out) throws Exception {
         Metrics before = known.counters();
         long likes = increase(before.likes(), now.likes());
         long reposts = increase(before.reposts(), now.reposts());
@@ -400,7 +410,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         long created = p.createdAt().toEpochMilli();
         long observed = event.observedAt() == null ? created : Math.max(created, event.observedAt().toEpochMilli());
         return emitAttributed(s, new AttributedEvent(AttributedEvent.Kind.ENGAGEMENT, p.platform().id(), observed,
-                known.topics(), known.taxonomyVersion(), p.id(), PostUrls.resolved(known.url(), p.platform().id(),
+                store.topics(known.topics()), store.word(known.taxonomyVersion()), p.id(),
+                PostUrls.resolved(known.url(), p.platform().id(),
                 p.id()), known.snippet(), null, false, false,
                 known.bot(), false, null, null, AttributedEvent.NO_TOPICS, likes, reposts, replies, quotes, votes),
                 out);
@@ -411,8 +422,9 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         return before == null || now == null ? 0 : now - before;
     }
 
-    private static AttributedEvent attributed(Engagement e, TrackedPost p) {
-        return engagementEvent(e, p.topics(), p.taxonomyVersion(),
+    /** {@code p}'s words as the store keeps them, resolved ({@link PostStore#topics}). */
+    private static AttributedEvent attributed(Engagement e, TrackedPost p, PostStore store) throws Exception {
+        return engagementEvent(e, store.topics(p.topics()), store.word(p.taxonomyVersion()),
                 PostUrls.resolved(p.url(), e.platform().id(), e.subjectId()), p.snippet(), p.bot(), false);
     }
 

@@ -13,10 +13,12 @@ import java.util.Arrays;
  * {@code dedup.ttl} keeps the rest in a map state of its own ({@code seenSpilled}), since the RocksDB backend
  * rewrites a value whole on every update, and a popular post collects thousands of ids.
  *
- * <p>Kept in {@code post-state-v2} by {@link PostStateSerializer}, which writes what the post and its drill-down
- * document share once; inline engagement ids are their digests ({@link PostStateSerializer#digest}). The first
- * layout, {@code post-state}, was this very class written by Flink's POJO serializer with the ids in full: keep
- * the record's components as they are, or a savepoint of that layout cannot be read ({@link LegacyState}).
+ * <p>Kept in the post tables of {@code post-state-v4} by {@link PostStateV4Serializer} (topic ids and taxonomy versions
+ * as references to the table's {@link Words}), and in {@code post-state-v2} and {@code -v3} by
+ * {@link PostStateSerializer}; both write what the post and its drill-down document share once. Inline engagement
+ * ids are their digests ({@link PostStateSerializer#digest}). The first layout, {@code post-state}, was this very
+ * class written by Flink's POJO serializer with the ids in full: keep the record's components as they are, or a
+ * savepoint of that layout cannot be read ({@link LegacyState}).
  *
  * <p>Immutable. The arrays are never null: the compact constructor sees to it, since Flink's POJO serializer
  * passes null for an absent array.

@@ -5,7 +5,7 @@ import org.apache.flink.api.common.state.MapState;
 /**
  * Where {@link EngagementAttribution} finds the state of the post it is working on, and how it asks for a timer or
  * an expiry: under the post's own Flink key ({@code post-state-v2}, in batch execution, where keyed state lives
- * for one key at a time), or in the post table of the post's key group ({@code post-state-v3},
+ * for one key at a time), or in the post table of the post's key group ({@code post-state-v4},
  * {@link AttributionOperator}). The post is chosen by the caller before each call.
  */
 interface PostStore {
@@ -27,4 +27,23 @@ interface PostStore {
 
     /** Expiry of spilled ids: one per post and step, however many ids fall into it. */
     void expireSpilledAt(long atMillis) throws Exception;
+
+    /**
+     * The topics a kept post's topics stand for: a post table keeps them as references to its {@link Words}
+     * ({@link AttributionOperator}), resolved only where they leave attribution. A store under each post's own key
+     * keeps them in full.
+     */
+    default String[] topics(String[] kept) throws Exception {
+        return kept;
+    }
+
+    /** The taxonomy version a kept one stands for (see {@link #topics}). */
+    default String word(String kept) throws Exception {
+        return kept;
+    }
+
+    /** A kept drill-down document with its words resolved, to be written (see {@link #topics}). */
+    default IndexedPost document(IndexedPost kept) throws Exception {
+        return kept;
+    }
 }

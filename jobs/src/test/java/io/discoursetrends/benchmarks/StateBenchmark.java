@@ -57,7 +57,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  *       (synchronously, in the harness: the heap backend's asynchronous part runs inside {@code snapshot});</li>
  *   <li><b>heap</b>: used heap after a full collection, after the feed minus before it (harness and taxonomy
  *       exist before; outputs are dropped as they come): what the heap backend's objects occupy;</li>
- *   <li><b>breakdown</b> (heap backend): the serialized bytes of each part of each key's state value.</li>
+ *   <li><b>breakdown</b> (heap backend): the serialized bytes of each part of each key's state value, and of each
+ *       field as the state's serializer writes it.</li>
  * </ul>
  * Buckets: the attributed events of the first backend's run are also counted into one
  * {@link BucketAccumulator} per topic (and {@code _all}), platform and minute, as the bucket operator does; each

@@ -115,6 +115,8 @@ class TaxonomyParserTest {
                 "topics.yaml:5:5: topic 'b' has no 'label'",
                 "topics.yaml:8:12: 'label' in topic 'c' is empty");
         assertThat(problems("version: \"1\"\n")).containsExactly("topics.yaml:1:1: missing required key 'topics'");
+        assertThat(problems("version: \"\\x02\\x05\"\ntopics: []\n")).contains(
+                "topics.yaml:1:10: 'version' contains a control character: use printable characters only");
         assertThat(problems("version: \"1\"\ntopics: []\n"))
                 .containsExactly("topics.yaml:2:9: 'topics' is empty: a taxonomy needs at least one topic");
         assertThat(problems("")).containsExactly("topics.yaml:1:1: the taxonomy is empty: it needs 'version' and 'topics'");

@@ -282,6 +282,70 @@ class EngagementAttributionTest {
         assertThat(out.get(0).authorKey()).isEqualTo("bluesky|frank");
     }
 
+    /**
+     * Topic ids and taxonomy versions are kept once per table: the posts' state refers to them by number, engagement
+     * and drill-down documents get them in full, also after a restore; they go with the table's last post.
+     */
+    @ParameterizedTest(name = "rocksdb: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldKeepTopicsAndVersionsOncePerTableAndDropThemWithItsLastPost(boolean rocksDb) throws Exception {
+        h.close();
+        h = harness(128, 1, 0, rocksDb);
+        h.open();
+        process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
+        process(post(Platform.BLUESKY, "p2", 1, "bob", false, Metrics.NONE, ""));
+        AttributionOperator op = (AttributionOperator) h.getOperator();
+        List<PostState> kept = new java.util.ArrayList<>();
+        List<String> words = new java.util.ArrayList<>();
+        var table = EngagementAttribution.postTable();
+        for (String key : AttributionOperator.tableKeys(128, new KeyGroupRange(0, 127))) {
+            op.setCurrentKey(key);
+            for (int shard = 0; shard < AttributionOperator.SHARDS; shard++) {
+                op.getPartitionedState((byte) shard, org.apache.flink.api.common.typeutils.base.ByteSerializer.INSTANCE,
+                        table).values().forEach(kept::add);
+            }
+            Iterable<String> listed = op.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                    org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                    new ListStateDescriptor<>(AttributionOperator.WORDS, Types.STRING)).get();
+            if (listed != null) {
+                listed.forEach(words::add);
+            }
+        }
+        assertThat(kept).hasSize(2).allSatisfy(s -> {
+            assertThat(Words.isRef(s.post().taxonomyVersion())).isTrue();
+            assertThat(s.post().topics()).allMatch(Words::isRef);
+        });
+        assertThat(words).containsOnly("ai-courts", "v1").contains("ai-courts", "v1");
+        assertThat(posts()).singleElement().satisfies(d -> {
+            assertThat(d.topics()).containsExactly("ai-courts");
+            assertThat(d.taxonomyVersion()).isEqualTo("v1");
+        });
+
+        OperatorSubtaskState snapshot = h.snapshot(1, T0);
+        h.close();
+        h = harness(128, 1, 0, rocksDb);
+        h.initializeState(snapshot);
+        h.open();
+        process(like("l1", "p1", 10, "carol"));
+        process(like("l2", "p2", 11, "dora"));
+        h.processWatermark(T0 + 61_000);
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).topics()).containsExactly("ai-courts");
+        assertThat(out.get(0).taxonomyVersion()).isEqualTo("v1");
+        assertThat(out.get(1).topics()).isEmpty();
+        assertThat(out.get(1).taxonomyVersion()).isEqualTo("v1");
+        assertThat(posts()).singleElement().satisfies(d -> {
+            assertThat(d.topics()).containsExactly("ai-courts");
+            assertThat(d.taxonomyVersion()).isEqualTo("v1");
+            assertThat(d.likes()).isEqualTo(1);
+        });
+
+        h.processWatermark(T0 + POST_TTL.toMillis() + DEDUP_TTL.toMillis() + 120_000);
+        assertThat(keysLeft()).isZero(); // the words and the table's size too
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
     /** With the heap backend and with RocksDB, whose key listing and state iteration differ. */
     @ParameterizedTest(name = "rocksdb: {0}")
     @ValueSource(booleans = {false, true})
@@ -377,6 +441,51 @@ class EngagementAttributionTest {
         h.open();
     }
 
+    /** A key group's words go with its posts to the subtask that takes it over, and mean the same there. */
+    @ParameterizedTest(name = "rocksdb: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldResolveEveryPostsTopicsInTheSubtasksThatTakeOverItsKeyGroup(boolean rocksDb) throws Exception {
+        int maxParallelism = 128;
+        h.close();
+        h = harness(maxParallelism, 1, 0, rocksDb);
+        h.open();
+        for (int i = 0; i < 40; i++) {
+            process(post(Platform.BLUESKY, "p" + i, i, "alice", false, Metrics.NONE, "topic-" + (i % 3)));
+        }
+        OperatorSubtaskState snapshot = h.snapshot(1, T0);
+        h.close();
+
+        int attributed = 0;
+        for (int subtask = 0; subtask < 2; subtask++) {
+            h = harness(maxParallelism, 2, subtask, rocksDb);
+            h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, maxParallelism,
+                    1, 2, subtask));
+            h.open();
+            List<Integer> mine = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                if (KeyGroupRangeAssignment.assignKeyToParallelOperator("bluesky|p" + i, maxParallelism, 2)
+                        == subtask) {
+                    mine.add(i);
+                    process(like("m" + i, "p" + i, 50 + i, "carol"));
+                }
+            }
+            List<AttributedEvent> out = h.extractOutputValues();
+            assertThat(out).hasSize(mine.size());
+            for (int k = 0; k < mine.size(); k++) {
+                assertThat(out.get(k).postId()).isEqualTo("p" + mine.get(k));
+                assertThat(out.get(k).topics()).containsExactly("topic-" + (mine.get(k) % 3));
+                assertThat(out.get(k).taxonomyVersion()).isEqualTo("v1");
+            }
+            attributed += out.size();
+            h.processWatermark(T0 + POST_TTL.toMillis() + DEDUP_TTL.toMillis() + 120_000);
+            assertThat(keysLeft()).isZero();
+            h.close();
+        }
+        assertThat(attributed).isEqualTo(40);
+        h = harness(); // for close()
+        h.open();
+    }
+
     @Test
     void shouldFindTheSameTableKeyForAKeyGroupInEveryRange() {
         String[] all = AttributionOperator.tableKeys(128, new KeyGroupRange(0, 127));
@@ -401,6 +510,9 @@ class EngagementAttributionTest {
         names.add(EngagementAttribution.postState().getName());
         names.add(EngagementAttribution.seenEngagement().getName());
         names.add(EngagementAttribution.postTable().getName());
+        names.add(EngagementAttribution.postTableV3().getName());
+        names.add(AttributionOperator.WORDS);
+        names.add(AttributionOperator.TABLE_SIZE);
         names.add(EngagementAttribution.spilledIds().getName());
         names.add(AttributionOperator.DUE_POSTS);
         names.add(AttributionOperator.DUE_KEYS);

@@ -37,10 +37,12 @@ class PostStateMigrationTest {
     /**
      * Restored from an old layout, and in the current one from the start: the same outputs, then nothing left. The
      * first layout ({@code post-state-v1}) goes through the second ({@code post-state-v2}, each post under its own
-     * key) into the post tables ({@code post-state-v3}).
+     * key) into the post tables ({@code post-state-v4}); the post tables with words in full ({@code post-state-v3},
+     * {@link PostStateV3Fixture}) move into those of {@code post-state-v4}.
      */
     @ParameterizedTest(name = "{0}, rocksdb: {1}")
-    @CsvSource({"post-state-v1, false", "post-state-v1, true", "post-state-v2, false", "post-state-v2, true"})
+    @CsvSource({"post-state-v1, false", "post-state-v1, true", "post-state-v2, false", "post-state-v2, true",
+        "post-state-v3, false", "post-state-v3, true"})
     void shouldContinueFromASnapshotOfAnOlderPostStateLayout(String layout, boolean rocksDb) throws Exception {
         OperatorSubtaskState old = OperatorSnapshotUtil.readStateHandle(Path.of(PostStateV1Fixture.DIR,
                 layout + "-" + (rocksDb ? "rocksdb" : "heap") + ".snapshot").toString());
@@ -49,7 +51,8 @@ class PostStateMigrationTest {
         restored.open();
         // Moved: nothing is left under the post keys, and every post the fixture tracks is in a table.
         assertThat(keysOf(restored, LegacyState.POST_STATE_V1, EngagementAttribution.postState().getName(),
-                EngagementAttribution.seenEngagement().getName())).isZero();
+                EngagementAttribution.seenEngagement().getName(), EngagementAttribution.postTableV3().getName()))
+                .isZero();
         assertThat(keysOf(restored, EngagementAttribution.postTable().getName())).isPositive();
         assertThat(keysOf(restored, EngagementAttribution.spilledIds().getName())).isEqualTo(1); // p1's
         var fresh = EngagementAttributionTest.harness(128, 1, 0, rocksDb);
@@ -144,6 +147,62 @@ class PostStateMigrationTest {
         assertThat(out.length()).as("compact vs POJO bytes").isLessThan(v1.length() * 2 / 3);
     }
 
+    /**
+     * {@code post-state-v4}: references to a table's words as their number, words in full as they are, the platform as
+     * a byte, an expiry of a whole minute in minutes; read back the same.
+     */
+    @Test
+    void shouldWriteWordReferencesAsNumbersAndReadBackTheSameState() throws Exception {
+        long expires = T0 + 7 * 86_400_000L;
+        TrackedPost post = new TrackedPost(new String[] {Words.ref(3), "in-full"}, Words.ref(300),
+                "https://example.org/p1", "a text", false, expires, 3L, null, 0L, null, 12L);
+        IndexedPost doc = new IndexedPost("bluesky", "p1", "https://example.org/p1", "a text", post.topics(),
+                Words.ref(300), "did:plc:alice", "alice.bsky.social", "en", null, T0, 1, 2, 3, 4, 5, T0 + 60_000);
+        for (PostState s : List.of(PostState.EMPTY.withPost(post),
+                PostState.EMPTY.withPost(post).withIndexed(doc, true),
+                PostState.EMPTY.withPost(new TrackedPost(post.topics(), "v1", null, null, true, expires + 1, null, null,
+                        null, null, null)))) {
+            DataOutputSerializer out = new DataOutputSerializer(512);
+            new PostStateV4Serializer().serialize(s, out);
+            PostState back = new PostStateV4Serializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+            assertThat(back.post()).usingRecursiveComparison().isEqualTo(s.post());
+            assertThat(back.indexed()).usingRecursiveComparison().isEqualTo(s.indexed());
+            assertThat(back.indexedDirty()).isEqualTo(s.indexedDirty());
+            DataOutputSerializer v3 = new DataOutputSerializer(512);
+            new PostStateSerializer().serialize(s, v3);
+            if (s.indexed() != null) {
+                // The platform and the document's flags 2 bytes instead of 8, the topic reference 1 instead of 3,
+                // the version reference 2 instead of 4, the expiry 4 instead of 6; the topic in full as before.
+                // The url and text in the text code.
+                assertThat(out.length())
+                        .isEqualTo(v3.length() - 6 - 2 - 2 - 2 - coded(doc.url()) - coded(doc.text()));
+            }
+        }
+        // A Bluesky document's author id is not written (its DID is in the id), nor a handle that is the author id.
+        String uri = "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3kabcdefgh2xy";
+        for (String[] author : new String[][] {{"did:plc:abcdefghijklmnopqrstuvwx", null}, {"pg", "pg"},
+                {"did:plc:someone-else", "someone"}}) {
+            IndexedPost d = new IndexedPost("bluesky", uri, null, "a text", new String[] {"ai-courts"}, "v1",
+                    author[0], author[1], "en", null, T0, 1, 0, 0, 0, 0, T0);
+            PostState s = PostState.EMPTY.withIndexed(d, false);
+            DataOutputSerializer out = new DataOutputSerializer(512);
+            new PostStateV4Serializer().serialize(s, out);
+            PostState back = new PostStateV4Serializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+            assertThat(back.indexed()).usingRecursiveComparison().isEqualTo(d);
+            DataOutputSerializer v3 = new DataOutputSerializer(512);
+            new PostStateSerializer().serialize(s, v3);
+            int saved = author[1] == null ? author[0].length() + 1 + 1 - 1 // the id, its length; the null handle
+                    : author[0].equals(author[1]) ? author[1].length() + 1 : 0;
+            assertThat(out.length()).isEqualTo(v3.length() - 6 - saved - coded(d.text()));
+        }
+        // A reference's number below 64 is one byte, as is the expiry's saving of two.
+        DataOutputSerializer small = new DataOutputSerializer(64);
+        new PostStateV4Serializer().serialize(PostState.EMPTY.withPost(new TrackedPost(new String[] {Words.ref(1)},
+                Words.ref(0), null, null, false, expires, null, null, null, null, null)), small);
+        assertThat(small.length()).isEqualTo(1 + 1 + 2 + 1 + 1 + 1 + 4); // flags, post flags, topics, version, url,
+                                                                        // snippet, expiry in minutes
+    }
+
     /** A url that follows from the id is written as a flag (document) or one character (post), read back whole. */
     @Test
     void shouldNotWriteAUrlThatFollowsFromThePostsId() throws Exception {
@@ -173,6 +232,12 @@ class PostStateMigrationTest {
         }
     }
 
+    /** Bytes the text code saves on {@code s}. */
+    private static int coded(String s) {
+        int utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return utf8 + 1 - TextCode.size(s);
+    }
+
     private static PostState roundTrip(PostState s) throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(512);
         new PostStateSerializer().serialize(s, out);
@@ -200,8 +265,9 @@ class PostStateMigrationTest {
     private static long keysLeft(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h) {
         return keysOf(h, LegacyState.POST_STATE_V1, EngagementAttribution.postState().getName(),
                 EngagementAttribution.seenEngagement().getName(), EngagementAttribution.postTable().getName(),
-                EngagementAttribution.spilledIds().getName(), AttributionOperator.DUE_POSTS,
-                AttributionOperator.DUE_KEYS);
+                EngagementAttribution.postTableV3().getName(), EngagementAttribution.spilledIds().getName(),
+                AttributionOperator.DUE_POSTS, AttributionOperator.DUE_KEYS, AttributionOperator.WORDS,
+                AttributionOperator.TABLE_SIZE);
     }
 
     /** Key and namespace pairs that have any of the states {@code names}. */
