@@ -3,6 +3,7 @@ package io.discoursetrends.engagement;
 import io.discoursetrends.model.Engagement;
 import io.discoursetrends.model.Platform;
 import io.discoursetrends.model.RecordSerializer;
+import io.discoursetrends.model.Utf8Strings;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -155,39 +156,7 @@ public final class PostStateSerializer extends RecordSerializer<PostState> {
                 }
             }
         }
-        if (s.pending().length > 0) {
-            writeVarLong(out, s.pending().length);
-            for (Engagement e : s.pending()) {
-                out.writeByte(e.platform().ordinal());
-                out.writeByte(e.type().ordinal());
-                strings().write(out, e.id());
-                strings().write(out, e.subjectId());
-                strings().write(out, e.actorId());
-                out.writeBoolean(e.createdAt() != null);
-                if (e.createdAt() != null) {
-                    writeVarLong(out, e.createdAt().toEpochMilli());
-                }
-                writeVarLong(out, e.delta());
-            }
-        }
-        if (s.seenIds().length > 0) {
-            writeVarLong(out, s.seenIds().length);
-            for (int i = 0; i < s.seenIds().length; i++) {
-                String id = s.seenIds()[i];
-                long until = s.seenUntil()[i];
-                boolean digest = isDigest(id);
-                boolean minutes = Math.floorMod(until, MINUTE) == 0;
-                out.writeByte((digest ? ID_DIGEST : 0) | (minutes ? UNTIL_MINUTES : 0));
-                if (digest) {
-                    for (int k = 1; k < 9; k++) {
-                        out.writeByte(id.charAt(k));
-                    }
-                } else {
-                    strings().write(out, id);
-                }
-                writeVarLong(out, minutes ? until / MINUTE : until);
-            }
-        }
+        writeEngagement(strings(), s, out);
     }
 
     @Override
@@ -236,15 +205,61 @@ public final class PostStateSerializer extends RecordSerializer<PostState> {
             p = new TrackedPost(topics, version, url, snippet, (pflags & BOT) != 0, expires, counters[0], counters[1],
                     counters[2], counters[3], counters[4]);
         }
+        return readEngagement(strings(), in, flags, p, d);
+    }
+
+    /**
+     * The engagement waiting for its post and the inline engagement ids, as every layout since {@code post-state-v2}
+     * writes them ({@link PostStateV4Serializer} too): the end of a value, after the flags, document and post.
+     */
+    static void writeEngagement(Utf8Strings strings, PostState s, DataOutputView out) throws IOException {
+        if (s.pending().length > 0) {
+            writeVarLong(out, s.pending().length);
+            for (Engagement e : s.pending()) {
+                out.writeByte(e.platform().ordinal());
+                out.writeByte(e.type().ordinal());
+                strings.write(out, e.id());
+                strings.write(out, e.subjectId());
+                strings.write(out, e.actorId());
+                out.writeBoolean(e.createdAt() != null);
+                if (e.createdAt() != null) {
+                    writeVarLong(out, e.createdAt().toEpochMilli());
+                }
+                writeVarLong(out, e.delta());
+            }
+        }
+        if (s.seenIds().length > 0) {
+            writeVarLong(out, s.seenIds().length);
+            for (int i = 0; i < s.seenIds().length; i++) {
+                String id = s.seenIds()[i];
+                long until = s.seenUntil()[i];
+                boolean digest = isDigest(id);
+                boolean minutes = Math.floorMod(until, MINUTE) == 0;
+                out.writeByte((digest ? ID_DIGEST : 0) | (minutes ? UNTIL_MINUTES : 0));
+                if (digest) {
+                    for (int k = 1; k < 9; k++) {
+                        out.writeByte(id.charAt(k));
+                    }
+                } else {
+                    strings.write(out, id);
+                }
+                writeVarLong(out, minutes ? until / MINUTE : until);
+            }
+        }
+    }
+
+    /** Reads what {@link #writeEngagement} wrote and makes the value of the document and post read before it. */
+    static PostState readEngagement(Utf8Strings strings, DataInputView in, int flags, TrackedPost p, IndexedPost d)
+            throws IOException {
         Engagement[] pending = null;
         if ((flags & HAS_PENDING) != 0) {
             pending = new Engagement[(int) readVarLong(in)];
             for (int i = 0; i < pending.length; i++) {
                 Platform platform = PLATFORMS[in.readUnsignedByte()];
                 Engagement.Type type = TYPES[in.readUnsignedByte()];
-                String id = strings().read(in);
-                String subject = strings().read(in);
-                String actor = strings().read(in);
+                String id = strings.read(in);
+                String subject = strings.read(in);
+                String actor = strings.read(in);
                 Instant created = in.readBoolean() ? Instant.ofEpochMilli(readVarLong(in)) : null;
                 pending[i] = new Engagement(platform, type, id, subject, actor, created, readVarLong(in));
             }
@@ -265,7 +280,7 @@ public final class PostStateSerializer extends RecordSerializer<PostState> {
                     }
                     ids[i] = new String(c);
                 } else {
-                    ids[i] = strings().read(in);
+                    ids[i] = strings.read(in);
                 }
                 long t = readVarLong(in);
                 until[i] = (tag & UNTIL_MINUTES) != 0 ? t * MINUTE : t;

@@ -3,13 +3,11 @@ package io.discoursetrends.engagement;
 import static io.discoursetrends.engagement.PostStateSerializer.readVarLong;
 import static io.discoursetrends.engagement.PostStateSerializer.writeVarLong;
 
-import io.discoursetrends.model.Engagement;
 import io.discoursetrends.model.Platform;
 import io.discoursetrends.model.RecordSerializer;
 import io.discoursetrends.model.Utf8Strings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -38,12 +36,12 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
     private static final long serialVersionUID = 1L;
 
     private static final Platform[] PLATFORMS = Platform.values();
-    private static final Engagement.Type[] TYPES = Engagement.Type.values();
 
     private static final int HAS_POST = 1;
     private static final int HAS_INDEXED = 1 << 1;
     private static final int INDEXED_DIRTY = 1 << 2;
     private static final int SEEN_SPILLED = 1 << 3;
+    // HAS_PENDING and HAS_SEEN are post-state-v2's bits: PostStateSerializer.readEngagement reads them.
     private static final int HAS_PENDING = 1 << 4;
     private static final int HAS_SEEN = 1 << 5;
     private static final int DOC_URL_FROM_ID = 1 << 6;
@@ -57,9 +55,6 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
     // Of the drill-down document.
     private static final int AUTHOR_FROM_ID = 1;
     private static final int HANDLE_IS_AUTHOR = 1 << 1;
-
-    private static final int ID_DIGEST = 1;
-    private static final int UNTIL_MINUTES = 1 << 1;
 
     private static final long MINUTE = 60_000;
 
@@ -133,39 +128,7 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
                 }
             }
         }
-        if (s.pending().length > 0) {
-            writeVarLong(out, s.pending().length);
-            for (Engagement e : s.pending()) {
-                out.writeByte(e.platform().ordinal());
-                out.writeByte(e.type().ordinal());
-                strings().write(out, e.id());
-                strings().write(out, e.subjectId());
-                strings().write(out, e.actorId());
-                out.writeBoolean(e.createdAt() != null);
-                if (e.createdAt() != null) {
-                    writeVarLong(out, e.createdAt().toEpochMilli());
-                }
-                writeVarLong(out, e.delta());
-            }
-        }
-        if (s.seenIds().length > 0) {
-            writeVarLong(out, s.seenIds().length);
-            for (int i = 0; i < s.seenIds().length; i++) {
-                String id = s.seenIds()[i];
-                long until = s.seenUntil()[i];
-                boolean digest = PostStateSerializer.isDigest(id);
-                boolean minutes = Math.floorMod(until, MINUTE) == 0;
-                out.writeByte((digest ? ID_DIGEST : 0) | (minutes ? UNTIL_MINUTES : 0));
-                if (digest) {
-                    for (int k = 1; k < 9; k++) {
-                        out.writeByte(id.charAt(k));
-                    }
-                } else {
-                    strings().write(out, id);
-                }
-                writeVarLong(out, minutes ? until / MINUTE : until);
-            }
-        }
+        PostStateSerializer.writeEngagement(strings(), s, out);
     }
 
     @Override
@@ -215,42 +178,7 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
             p = new TrackedPost(topics, version, url, snippet, (pflags & BOT) != 0, expires, counters[0], counters[1],
                     counters[2], counters[3], counters[4]);
         }
-        Engagement[] pending = null;
-        if ((flags & HAS_PENDING) != 0) {
-            pending = new Engagement[(int) readVarLong(in)];
-            for (int i = 0; i < pending.length; i++) {
-                Platform platform = PLATFORMS[in.readUnsignedByte()];
-                Engagement.Type type = TYPES[in.readUnsignedByte()];
-                String id = strings().read(in);
-                String subject = strings().read(in);
-                String actor = strings().read(in);
-                Instant created = in.readBoolean() ? Instant.ofEpochMilli(readVarLong(in)) : null;
-                pending[i] = new Engagement(platform, type, id, subject, actor, created, readVarLong(in));
-            }
-        }
-        String[] ids = null;
-        long[] until = null;
-        if ((flags & HAS_SEEN) != 0) {
-            int n = (int) readVarLong(in);
-            ids = new String[n];
-            until = new long[n];
-            for (int i = 0; i < n; i++) {
-                int tag = in.readUnsignedByte();
-                if ((tag & ID_DIGEST) != 0) {
-                    char[] c = new char[9];
-                    c[0] = PostStateSerializer.DIGEST_MARK;
-                    for (int k = 1; k < 9; k++) {
-                        c[k] = (char) in.readUnsignedByte();
-                    }
-                    ids[i] = new String(c);
-                } else {
-                    ids[i] = strings().read(in);
-                }
-                long t = readVarLong(in);
-                until[i] = (tag & UNTIL_MINUTES) != 0 ? t * MINUTE : t;
-            }
-        }
-        return new PostState(p, d, (flags & INDEXED_DIRTY) != 0, pending, ids, until, (flags & SEEN_SPILLED) != 0);
+        return PostStateSerializer.readEngagement(strings(), in, flags, p, d);
     }
 
     /** The author a post's id names: the DID of a Bluesky AT-URI ({@code at://DID/collection/rkey}); else null. */
