@@ -417,9 +417,10 @@ public final class SpikeDetector implements Serializable {
     }
 
     /**
-     * A measurement's bucket that beats the key's own record (its highest score, decaying over
-     * {@code burstinessHalfLife}) by scoring above the burst slack opens a spike (or reports a drop) at once, once
-     * the key has had a whole day to set its record. A measurement's scores have no anchor but its own scatter:
+     * A key judged on its own scale (a measurement, or a count at least {@value #OWN_SCALE} times as noisy as
+     * Poisson) whose bucket beats its own record (its highest score, decaying with a half-life of
+     * {@link #RECORD_HALF_LIFE_MILLIS} = 28 days) by scoring above {@value #OUTLIER} noise units opens a spike (or
+     * reports a drop) at once, once the key has had {@value #ROUTINE_KNOWN_DAYS} whole days of extremes. A measurement's scores have no anchor but its own scatter:
      * a CPU load that wanders scores 5 on its worst day, a spiky one 60, and only the key's own extremes say
      * which is news. Counts keep the fixed thresholds: Poisson's floor anchors their scale, so one minute at 3.5x
      * its baseline stays a blip on every count key.
