@@ -476,14 +476,11 @@ public final class SpikeDetector implements Serializable {
      * state of a release without them starts them then).
      */
     private double likelihood(DetectorState st, double score, long bucketMillis) {
-        double c = score > OUTLIER ? OUTLIER : score < -OUTLIER ? -OUTLIER : score;
+        double c = clipOutlier(score);
         st.likelihoodShortMean += LIKELIHOOD_SHORT_RATE * (c - st.likelihoodShortMean);
         double d = st.likelihoodShortMean - st.likelihoodMean;
-        boolean ownScale = st.measure || st.noiseScale >= OWN_SCALE;
-        double z = ownScale && st.extremeDays >= ROUTINE_KNOWN_DAYS && st.likelihoodVariance > 0
-                && st.likelihoodBuckets * bucketMillis >= (ROUTINE_KNOWN_DAYS + 1) * DAY
-                ? d / Math.sqrt(st.likelihoodVariance) : 0;
-        double a = Math.max(burstinessRate, 1.0 / (st.likelihoodBuckets + 1));
+        double z = likelihoodZ(st, d, st.likelihoodVariance, st.likelihoodBuckets, bucketMillis);
+        double a = likelihoodRate(st.likelihoodBuckets);
         st.likelihoodMean += a * d;
         st.likelihoodVariance += a * (d * d - st.likelihoodVariance);
         st.likelihoodBuckets++;
@@ -500,18 +497,36 @@ public final class SpikeDetector implements Serializable {
      * buckets, so a state restored from a release without it (its fields restore as 0) learns it anew first.
      */
     private double spread(DetectorState st, double score, long bucketMillis) {
-        double c = score > OUTLIER ? OUTLIER : score < -OUTLIER ? -OUTLIER : score;
+        double c = clipOutlier(score);
         st.spreadShortMean += LIKELIHOOD_SHORT_RATE * (c * c - st.spreadShortMean);
         double d = st.spreadShortMean - st.spreadMean;
-        boolean ownScale = st.measure || st.noiseScale >= OWN_SCALE;
-        double z = ownScale && st.extremeDays >= ROUTINE_KNOWN_DAYS && st.spreadVariance > 0
-                && st.spreadBuckets * bucketMillis >= (ROUTINE_KNOWN_DAYS + 1) * DAY
-                ? d / Math.sqrt(st.spreadVariance) : 0;
-        double a = Math.max(burstinessRate, 1.0 / (st.spreadBuckets + 1));
+        double z = likelihoodZ(st, d, st.spreadVariance, st.spreadBuckets, bucketMillis);
+        double a = likelihoodRate(st.spreadBuckets);
         st.spreadMean += a * d;
         st.spreadVariance += a * (d * d - st.spreadVariance);
         st.spreadBuckets++;
         return z;
+    }
+
+    private static double clipOutlier(double score) {
+        return score > OUTLIER ? OUTLIER : score < -OUTLIER ? -OUTLIER : score;
+    }
+
+    /**
+     * The likelihoods' test, shared by {@link #likelihood} and {@link #spread} so that both apply and wait alike:
+     * {@code d}, a short mean's distance from its long-run mean, in units of that mean's long-run standard
+     * deviation; 0 for a key near Poisson and until {@code buckets} span {@value #ROUTINE_KNOWN_DAYS} days after the
+     * key's first.
+     */
+    private static double likelihoodZ(DetectorState st, double d, double variance, long buckets, long bucketMillis) {
+        boolean ownScale = st.measure || st.noiseScale >= OWN_SCALE;
+        return ownScale && st.extremeDays >= ROUTINE_KNOWN_DAYS && variance > 0
+                && buckets * bucketMillis >= (ROUTINE_KNOWN_DAYS + 1) * DAY ? d / Math.sqrt(variance) : 0;
+    }
+
+    /** How fast the likelihoods' long-run mean and variance learn: a running mean, then {@code burstinessHalfLife}. */
+    private double likelihoodRate(long buckets) {
+        return Math.max(burstinessRate, 1.0 / (buckets + 1));
     }
 
     /** A day's extreme as the estimate learns it: at most the current bar, once there is one. */
