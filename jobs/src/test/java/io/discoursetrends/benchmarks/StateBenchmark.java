@@ -12,6 +12,7 @@ import io.discoursetrends.engagement.EngagementAttribution;
 import io.discoursetrends.engagement.StateSizes;
 import io.discoursetrends.model.CanonicalEvent;
 import io.discoursetrends.model.Platform;
+import io.discoursetrends.model.Post;
 import io.discoursetrends.normalize.NormalizeResult;
 import io.discoursetrends.normalize.Normalizer;
 import io.discoursetrends.replay.RawStreamGenerator;
@@ -29,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -66,9 +68,12 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * after a day of minutes, and the four recent complete buckets the detector keeps per key.
  *
  * <p>Run: see docs/benchmarks.md ("State"). Options: {@code --posts=N} (1000000), {@code --backends=heap,
- * rocksdb,rocksdb-incremental}.
+ * heap-snappy,rocksdb,rocksdb-snappy,rocksdb-incremental}; {@code -snappy} is the backend with
+ * {@code execution.checkpointing.snapshot-compression} on (Snappy, per key group of a full snapshot), as the
+ * deployments set it; {@code --shuffle-texts=true} shuffles each post's characters (see {@link #shuffled}).
  */
 public final class StateBenchmark {
+    private static boolean shuffleTexts;
     private static final Duration POST_TTL = Duration.ofDays(7);
     private static final Duration DEDUP_TTL = Duration.ofDays(1);
     private static final int CHUNK_RECORDS = 100_000;
@@ -82,9 +87,11 @@ public final class StateBenchmark {
     public static void main(String[] args) throws Exception {
         int posts = Integer.parseInt(arg(args, "posts", "1000000"));
         List<String> backends = List.of(arg(args, "backends", "heap,rocksdb,rocksdb-incremental").split(","));
+        shuffleTexts = Boolean.parseBoolean(arg(args, "shuffle-texts", "false"));
         System.out.println("# StateBenchmark");
         System.out.println("machine: " + BenchmarkData.machine());
-        System.out.printf(Locale.ROOT, "options: posts=%d backends=%s%n", posts, backends);
+        System.out.printf(Locale.ROOT, "options: posts=%d backends=%s shuffle-texts=%s%n", posts, backends,
+                shuffleTexts);
         CompiledTaxonomy taxonomy = CompiledTaxonomy.compile(BenchmarkData.taxonomy("default+multiword-2000",
                 BenchmarkData.SEED));
         List<Run> runs = new ArrayList<>();
@@ -117,7 +124,12 @@ public final class StateBenchmark {
                 256, 1, 0);
         switch (backend) {
             case "heap" -> { }
+            case "heap-snappy" -> h.getExecutionConfig().setUseSnapshotCompression(true);
             case "rocksdb" -> h.setStateBackend(rocksDb(false));
+            case "rocksdb-snappy" -> {
+                h.setStateBackend(rocksDb(false));
+                h.getExecutionConfig().setUseSnapshotCompression(true);
+            }
             case "rocksdb-incremental" -> h.setStateBackend(rocksDb(true));
             default -> throw new IllegalArgumentException("unknown backend " + backend);
         }
@@ -139,6 +151,9 @@ public final class StateBenchmark {
                     ClassifiedEvent c;
                     if (observed.isPost()) {
                         Classification k = taxonomy.classify(observed.post());
+                        if (shuffleTexts) {
+                            observed = new CanonicalEvent(shuffled(observed.post()), null, observed.observedAt());
+                        }
                         c = new ClassifiedEvent(observed, k.topics(), k.terms(), taxonomy.version());
                     } else {
                         c = ClassifiedEvent.unclassified(observed);
@@ -317,6 +332,28 @@ public final class StateBenchmark {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /**
+     * The post with its text's characters in a random order fixed by its id: the same length and characters, so the
+     * same size under the text code, but without the generator's repeated phrases, which a compression of the
+     * checkpoint (Snappy) would find far more often than in real posts. Classified before, on the real text.
+     */
+    private static Post shuffled(Post p) {
+        if (p.text() == null) {
+            return p;
+        }
+        int[] cps = p.text().codePoints().toArray();
+        Random random = new Random(p.id().hashCode());
+        for (int i = cps.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int c = cps[i];
+            cps[i] = cps[j];
+            cps[j] = c;
+        }
+        return new Post(p.platform(), p.id(), p.url(), p.authorId(), p.authorHandle(), p.authorBot(), p.community(),
+                new String(cps, 0, cps.length), p.lang(), p.createdAt(), p.replyTo(), p.quoteOf(), p.hashtags(),
+                p.metrics());
     }
 
     private static String arg(String[] args, String name, String def) {

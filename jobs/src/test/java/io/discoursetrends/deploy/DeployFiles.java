@@ -38,6 +38,7 @@ final class DeployFiles {
             "execution.checkpointing.timeout",
             "execution.checkpointing.tolerable-failed-checkpoints",
             "execution.checkpointing.incremental",
+            "execution.checkpointing.snapshot-compression",
             "state.backend.rocksdb.memory.managed",
             "restart-strategy.type",
             "restart-strategy.exponential-delay.initial-backoff",
