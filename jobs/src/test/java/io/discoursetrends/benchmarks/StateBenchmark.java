@@ -70,10 +70,13 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * <p>Run: see docs/benchmarks.md ("State"). Options: {@code --posts=N} (1000000), {@code --backends=heap,
  * heap-snappy,rocksdb,rocksdb-snappy,rocksdb-incremental}; {@code -snappy} is the backend with
  * {@code execution.checkpointing.snapshot-compression} on (Snappy, per key group of a full snapshot), as the
- * deployments set it; {@code --shuffle-texts=true} shuffles each post's characters (see {@link #shuffled}).
+ * deployments set it; {@code --shuffle-texts=true} shuffles each post's characters (see {@link #shuffled});
+ * {@code --ai-share=S} the generator's share of AI texts (0.65; a real firehose's matched share is far lower).
  */
 public final class StateBenchmark {
     private static boolean shuffleTexts;
+    /** The generator's mix; {@code --ai-share} sets its share of AI texts (most of what the taxonomy matches). */
+    private static RawStreamGenerator.Mix mix = RawStreamGenerator.Mix.DEFAULT;
     private static final Duration POST_TTL = Duration.ofDays(7);
     private static final Duration DEDUP_TTL = Duration.ofDays(1);
     private static final int CHUNK_RECORDS = 100_000;
@@ -88,10 +91,13 @@ public final class StateBenchmark {
         int posts = Integer.parseInt(arg(args, "posts", "1000000"));
         List<String> backends = List.of(arg(args, "backends", "heap,rocksdb,rocksdb-incremental").split(","));
         shuffleTexts = Boolean.parseBoolean(arg(args, "shuffle-texts", "false"));
+        double aiShare = Double.parseDouble(arg(args, "ai-share", String.valueOf(RawStreamGenerator.Mix.DEFAULT.aiShare())));
+        RawStreamGenerator.Mix d = RawStreamGenerator.Mix.DEFAULT;
+        mix = new RawStreamGenerator.Mix(d.posts(), d.replies(), d.quotes(), d.likes(), d.reposts(), d.ignored(), aiShare);
         System.out.println("# StateBenchmark");
         System.out.println("machine: " + BenchmarkData.machine());
-        System.out.printf(Locale.ROOT, "options: posts=%d backends=%s shuffle-texts=%s%n", posts, backends,
-                shuffleTexts);
+        System.out.printf(Locale.ROOT, "options: posts=%d backends=%s shuffle-texts=%s ai-share=%s%n", posts,
+                backends, shuffleTexts, aiShare);
         CompiledTaxonomy taxonomy = CompiledTaxonomy.compile(BenchmarkData.taxonomy("default+multiword-2000",
                 BenchmarkData.SEED));
         List<Run> runs = new ArrayList<>();
@@ -222,7 +228,7 @@ public final class StateBenchmark {
         Duration span = Duration.ofSeconds(CHUNK_RECORDS / 1000);
         for (Map.Entry<Platform, Double> e : BenchmarkData.SHARES.entrySet()) {
             all.addAll(RawStreamGenerator.generate(e.getKey(), (int) Math.round(CHUNK_RECORDS * e.getValue()), from,
-                    span, BenchmarkData.SEED + chunk));
+                    span, BenchmarkData.SEED + chunk, mix));
         }
         all.sort(Comparator.comparing(RawStreamGenerator.RawRecord::eventTime));
         return all;
