@@ -40,7 +40,8 @@ import java.io.Serializable;
  *       daily maxima puts at once in {@value #ROUTINE_DAYS} days (a false-alarm rate on its routine); and the
  *       anomaly likelihood (HTM's) of the mean of its last ten scores against that mean's own history opens a
  *       spike or reports a drop at {@value #LIKELIHOOD_Z} of its standard deviations, and the same test on the
- *       mean of their squares (the spread: a change of scatter) opens a spike. All of these wait
+ *       mean of their squares (the spread: a change of scatter) opens a spike; both only when the mean is
+ *       farther out than one bucket alone can take it (a single bucket is the burst evidence's). All of these wait
  *       until the key has had two whole days after its first: a new key learns its routine without alerting on
  *       it. On a measurement, the buckets of an open spike teach the burstiness no more than the routine daily
  *       maximum would, so one anomaly does not hide the next.</li>
