@@ -501,6 +501,25 @@ class SpikeDetectorTest {
     }
 
     @Test
+    void shouldNotTakeOneRoutineBucketForAShiftOfManyBuckets() {
+        Random random = new Random(31);
+        DetectorState state = new DetectorState();
+        List<Step> steps = new ArrayList<>();
+        // A CPU idle at 0.066 or 0.134 (its sampling's steps), and one bucket at about 1.4 every night at 03:30
+        // (ec2_cpu_utilization_c6585a's routine). The routine bar learns the nightly bucket within days; the
+        // likelihood and the spread, which are not held to that bar, moved by that one clipped bucket alone, fired
+        // on it night after night before they were kept to shifts of more than one bucket.
+        for (long t = T0; t < T0 + 14 * DAY; t += 5 * MINUTE) {
+            boolean nightly = Math.floorMod(t, DAY) == 3 * HOUR + 30 * MINUTE;
+            double v = nightly ? 1.4 + 0.2 * random.nextDouble() : random.nextInt(4) == 0 ? 0.134 : 0.066;
+            steps.add(detector.update(state, t, 5 * MINUTE, v, -1, false));
+        }
+        int afterWarmUp = (int) (3 * DAY / (5 * MINUTE));
+        assertThat(opened(steps.subList(afterWarmUp, steps.size()))).isEmpty();
+        assertThat(steps.subList(afterWarmUp, steps.size())).noneMatch(Step::drop);
+    }
+
+    @Test
     void shouldFindASecondAnomalyOnAMeasurementDaysAfterALargerOne() {
         Random random = new Random(24);
         DetectorState state = new DetectorState();
