@@ -57,6 +57,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  *   <li><b>checkpoint</b>: one snapshot to a file-system checkpoint storage; its keyed-state handles' sizes
  *       (what a checkpoint or savepoint writes, keys, expiry queues and timers included), and how long it took
  *       (synchronously, in the harness: the heap backend's asynchronous part runs inside {@code snapshot});</li>
+ *   <li><b>restore</b>: a new operator initialized from that snapshot and opened, as after a failure (the heap
+ *       backend decodes every entry; for it the restored entry count is printed beside the time);</li>
  *   <li><b>heap</b>: used heap after a full collection, after the feed minus before it (harness and taxonomy
  *       exist before; outputs are dropped as they come): what the heap backend's objects occupy;</li>
  *   <li><b>breakdown</b> (heap backend): the serialized bytes of each part of each key's state value, and of each
@@ -85,7 +87,7 @@ public final class StateBenchmark {
     private StateBenchmark() {}
 
     record Run(String backend, long events, long posts, long matched, long stateEntries, long checkpointBytes,
-            long checkpointMillis, long heapBytes, double feedSeconds) {}
+            long checkpointMillis, long restoreMillis, long heapBytes, double feedSeconds) {}
 
     public static void main(String[] args) throws Exception {
         int posts = Integer.parseInt(arg(args, "posts", "1000000"));
@@ -106,12 +108,14 @@ public final class StateBenchmark {
             runs.add(run(backend, posts, taxonomy, runs.isEmpty() ? buckets : null));
         }
         System.out.println("\n| backend | events | tracked posts | matched | state entries | checkpoint bytes "
-                + "| bytes per tracked post | checkpoint ms | heap bytes per tracked post | heap per million posts |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| bytes per tracked post | checkpoint ms | restore ms | heap bytes per tracked post "
+                + "| heap per million posts |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Run r : runs) {
-            System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %,d | %.0f | %,d | %s | %s |%n", r.backend,
+            System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %,d | %.0f | %,d | %,d | %s | %s |%n",
+                    r.backend,
                     r.events, r.posts, r.matched, r.stateEntries, r.checkpointBytes,
-                    (double) r.checkpointBytes / r.posts, r.checkpointMillis,
+                    (double) r.checkpointBytes / r.posts, r.checkpointMillis, r.restoreMillis,
                     r.heapBytes > 0 ? String.format(Locale.ROOT, "%.0f", (double) r.heapBytes / r.posts) : "-",
                     r.heapBytes > 0 ? String.format(Locale.ROOT, "%.0f MiB",
                             r.heapBytes / (double) r.posts * 1e6 / (1 << 20)) : "-");
@@ -125,21 +129,7 @@ public final class StateBenchmark {
             throws Exception {
         System.out.printf("%n## %s%n", backend);
         Path dir = Files.createTempDirectory("state-benchmark-");
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new AttributionOperator(
-                new EngagementAttribution(POST_TTL, DEDUP_TTL, true)), ClassifiedEvent::postKey, Types.STRING,
-                256, 1, 0);
-        switch (backend) {
-            case "heap" -> { }
-            case "heap-snappy" -> h.getExecutionConfig().setUseSnapshotCompression(true);
-            case "rocksdb" -> h.setStateBackend(rocksDb(false));
-            case "rocksdb-snappy" -> {
-                h.setStateBackend(rocksDb(false));
-                h.getExecutionConfig().setUseSnapshotCompression(true);
-            }
-            case "rocksdb-incremental" -> h.setStateBackend(rocksDb(true));
-            default -> throw new IllegalArgumentException("unknown backend " + backend);
-        }
-        h.setCheckpointStorage(new FileSystemCheckpointStorage(dir.toUri()));
+        var h = harness(backend, dir);
         h.open();
         long heapBefore = usedHeap();
         Map<Platform, Normalizer> normalizers = BenchmarkData.normalizers();
@@ -208,9 +198,43 @@ public final class StateBenchmark {
         System.out.printf(Locale.ROOT, "  checkpoint: %,d bytes in %,d ms (%,d bytes in files under %s)%n", bytes,
                 checkpointMillis, sizeOnDisk(dir), dir);
         h.close();
+        // A restore as after a failure: a new operator reads the snapshot back (the heap backend decodes every
+        // entry into objects; RocksDB takes the files).
+        var restored = harness(backend, dir);
+        long r0 = System.nanoTime();
+        restored.initializeState(snapshot);
+        restored.open();
+        long restoreMillis = (System.nanoTime() - r0) / 1_000_000;
+        int restoredEntries = "heap".equals(backend) || "heap-snappy".equals(backend)
+                ? restored.numKeyedStateEntries() : -1;
+        System.out.printf(Locale.ROOT, "  restore: %,d ms%s%n", restoreMillis,
+                restoredEntries < 0 ? "" : String.format(Locale.ROOT, " (%,d state entries)", restoredEntries));
+        restored.close();
         snapshot.discardState();
         deleteRecursively(dir);
-        return new Run(backend, events, posts, matched, entries, bytes, checkpointMillis, heapBytes, feedSeconds);
+        return new Run(backend, events, posts, matched, entries, bytes, checkpointMillis, restoreMillis, heapBytes,
+                feedSeconds);
+    }
+
+    /** The production attribution operator in a harness on {@code backend}, checkpointing into {@code dir}. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClassifiedEvent, AttributedEvent> harness(
+            String backend, Path dir) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new AttributionOperator(
+                new EngagementAttribution(POST_TTL, DEDUP_TTL, true)), ClassifiedEvent::postKey, Types.STRING,
+                256, 1, 0);
+        switch (backend) {
+            case "heap" -> { }
+            case "heap-snappy" -> h.getExecutionConfig().setUseSnapshotCompression(true);
+            case "rocksdb" -> h.setStateBackend(rocksDb(false));
+            case "rocksdb-snappy" -> {
+                h.setStateBackend(rocksDb(false));
+                h.getExecutionConfig().setUseSnapshotCompression(true);
+            }
+            case "rocksdb-incremental" -> h.setStateBackend(rocksDb(true));
+            default -> throw new IllegalArgumentException("unknown backend " + backend);
+        }
+        h.setCheckpointStorage(new FileSystemCheckpointStorage(dir.toUri()));
+        return h;
     }
 
     /**
