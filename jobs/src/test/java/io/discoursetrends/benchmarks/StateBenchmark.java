@@ -93,9 +93,10 @@ public final class StateBenchmark {
         int posts = Integer.parseInt(arg(args, "posts", "1000000"));
         List<String> backends = List.of(arg(args, "backends", "heap,rocksdb,rocksdb-incremental").split(","));
         shuffleTexts = Boolean.parseBoolean(arg(args, "shuffle-texts", "false"));
-        double aiShare = Double.parseDouble(arg(args, "ai-share", String.valueOf(RawStreamGenerator.Mix.DEFAULT.aiShare())));
         RawStreamGenerator.Mix d = RawStreamGenerator.Mix.DEFAULT;
-        mix = new RawStreamGenerator.Mix(d.posts(), d.replies(), d.quotes(), d.likes(), d.reposts(), d.ignored(), aiShare);
+        double aiShare = Double.parseDouble(arg(args, "ai-share", String.valueOf(d.aiShare())));
+        mix = new RawStreamGenerator.Mix(d.posts(), d.replies(), d.quotes(), d.likes(), d.reposts(), d.ignored(),
+                aiShare);
         System.out.println("# StateBenchmark");
         System.out.println("machine: " + BenchmarkData.machine());
         System.out.printf(Locale.ROOT, "options: posts=%d backends=%s shuffle-texts=%s ai-share=%s%n", posts,
@@ -113,8 +114,7 @@ public final class StateBenchmark {
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Run r : runs) {
             System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %,d | %.0f | %,d | %,d | %s | %s |%n",
-                    r.backend,
-                    r.events, r.posts, r.matched, r.stateEntries, r.checkpointBytes,
+                    r.backend, r.events, r.posts, r.matched, r.stateEntries, r.checkpointBytes,
                     (double) r.checkpointBytes / r.posts, r.checkpointMillis, r.restoreMillis,
                     r.heapBytes > 0 ? String.format(Locale.ROOT, "%.0f", (double) r.heapBytes / r.posts) : "-",
                     r.heapBytes > 0 ? String.format(Locale.ROOT, "%.0f MiB",
