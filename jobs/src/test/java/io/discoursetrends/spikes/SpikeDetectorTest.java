@@ -327,7 +327,8 @@ class SpikeDetectorTest {
                 TypeInformation.of(DetectorState.class).createSerializer(new SerializerConfigImpl());
         DataOutputSerializer out = new DataOutputSerializer(512);
         serializer.serialize(state, out);
-        // 52 primitive fields before the spread, 4 since, and the 24 + 7 rhythm factors: about 680 bytes.
+        // 52 primitive fields before the spread, 4 since, 1 (a pending drop) since that, and the 24 + 7 rhythm
+        // factors: 680 bytes.
         assertThat(out.length()).isLessThan(1024);
     }
 
@@ -416,6 +417,31 @@ class SpikeDetectorTest {
         // could come after baselineHalfLife, 12 h, when the baseline has followed the silence halfway).
         assertThat(drops).hasSize(1);
         assertThat(silent.get(0).drop()).isTrue();
+    }
+
+    @Test
+    void shouldReportAFallOfTheLevelButNotOneLowReadingThatIsBackAtTheNextBucket() {
+        Random random = new Random(32);
+        DetectorState state = new DetectorState();
+        long t = T0 + 6 * DAY;
+        feedMeasurement(state, T0, t, random, x -> 0);
+        // One reading 8 noise units low (a glitch of a price or a sensor), and the next back at the baseline: far
+        // beyond the key's deepest fall so far (its record drop, about 3 to 4), so it used to be reported at once.
+        // A drop is a fall of the level (a key falling silent, a shift down), which one reading is not.
+        long glitch = t;
+        List<Step> glitchAndAfter = feedMeasurement(state, glitch, glitch + HOUR, random,
+                x -> x == glitch ? -8 : 0);
+        assertThat(glitchAndAfter.get(0).score()).isLessThan(-5);
+        assertThat(glitchAndAfter).noneMatch(Step::drop);
+        assertThat(glitchAndAfter).noneMatch(Step::opened);
+        // A fall of the level that lasts (8 lower for an hour, days later) is reported, one bucket after it began,
+        // and once.
+        long fall = glitch + 3 * DAY;
+        feedMeasurement(state, glitch + HOUR, fall, random, x -> 0);
+        List<Step> fallen = feedMeasurement(state, fall, fall + HOUR, random, x -> -8);
+        assertThat(fallen.get(0).drop()).isFalse();
+        assertThat(fallen.get(1).drop()).isTrue();
+        assertThat(fallen.stream().filter(Step::drop).count()).isEqualTo(1);
     }
 
     @Test
