@@ -327,8 +327,8 @@ class SpikeDetectorTest {
                 TypeInformation.of(DetectorState.class).createSerializer(new SerializerConfigImpl());
         DataOutputSerializer out = new DataOutputSerializer(512);
         serializer.serialize(state, out);
-        // 52 primitive fields before the spread, 4 since, 1 (a pending drop) since that, and the 24 + 7 rhythm
-        // factors: 680 bytes.
+        // 52 primitive fields before the spread, 4 since, 2 (a pending drop, a fall going on) since that, and the
+        // 24 + 7 rhythm factors: 682 bytes.
         assertThat(out.length()).isLessThan(1024);
     }
 
@@ -417,6 +417,26 @@ class SpikeDetectorTest {
         // could come after baselineHalfLife, 12 h, when the baseline has followed the silence halfway).
         assertThat(drops).hasSize(1);
         assertThat(silent.get(0).drop()).isTrue();
+    }
+
+    @Test
+    void shouldReportAFallThatGoesOnOnceAndANewFallAfterTheKeyWasBack() {
+        Random random = new Random(33);
+        DetectorState state = new DetectorState();
+        long fall = T0 + 2 * DAY;
+        feed(state, T0, fall, random, t -> 100);
+        // From 100 to 70 a minute, for two days: about 3.3 noise units down, no bucket an abrupt fall, so the
+        // sustained evidence reports it (within half an hour). The baseline follows the new level only
+        // slowly (half-way in baselineHalfLife, 12 h), so after the 12 h without drops the key is still some
+        // 1.7 noise units down: that is the same fall going on, not a new one, and was reported again then.
+        List<Step> fallen = feed(state, fall, fall + 2 * DAY, random, t -> 70);
+        assertThat(fallen.stream().filter(Step::drop).count()).isEqualTo(1);
+        assertThat(fallen.subList(0, 30)).anyMatch(Step::drop);
+        // Back at 100 for a day, then down again: a new fall, reported.
+        long back = fall + 2 * DAY;
+        feed(state, back, back + DAY, random, t -> 100);
+        List<Step> again = feed(state, back + DAY, back + 2 * DAY, random, t -> 70);
+        assertThat(again).anyMatch(Step::drop);
     }
 
     @Test
