@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
                     + " 'timestamp,value', a bad timestamp, a value that is not a finite number.",
             "Output: 'timestamp,value,score,spike,drop', one row per bucket in time order; spike is 1 on the row at"
                     + " which a spike opens, else 0; drop is 1 where the series fell below its baseline (abruptly or"
-                    + " for long; reported once per fall); score is the row's excess over its baseline in noise"
+                    + " for long; reported once per fall, and a fall that one row alone shows at the next row, if"
+                    + " that one is still down); score is the row's excess over its baseline in noise"
                     + " units (negative below it).",
             "A one-line summary goes to standard error (with --spikes, one more line per spike)."
         },

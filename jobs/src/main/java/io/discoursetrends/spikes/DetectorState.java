@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * Everything the detector remembers about one key: a fixed set of primitives and two small primitive arrays
- * (24 + 7 doubles; about 680 bytes in all as Flink stores it), whatever the key's history. A Flink POJO (public class, public no-arg
- * constructor, public fields of primitive and primitive-array types only), so Flink's PojoSerializer stores it
- * without Kryo; adding a field later is a compatible schema change for that serializer.
+ * (24 + 7 doubles; 682 bytes in all as Flink stores it), whatever the key's history. A Flink POJO (public class,
+ * public no-arg constructor, public fields of primitive and primitive-array types only), so Flink's PojoSerializer
+ * stores it without Kryo; adding a field later is a compatible schema change for that serializer.
  *
  * <p>Only {@link SpikeDetector} writes it. The fields are public for Flink, not for callers: read what a
  * bucket did from the returned {@link Step}. {@link #bucketsSeen} and {@link #lastBucketStartMillis} tell the
@@ -52,6 +52,17 @@ public class DetectorState {
     public double dropSustainedEvidence;
     /** No drop is reported before this time (epoch millis): the baseline is still following the last one. */
     public long dropQuietUntilMillis;
+    /**
+     * An abrupt fall (the burst evidence or a record, mirrored) was seen at the last bucket and is reported only if
+     * this one is still down (a drop is a fall of the level, not one low reading). States written before it existed
+     * restore it as false: nothing pending.
+     */
+    public boolean dropPending;
+    /**
+     * A fall was reported and its sustained evidence has not run out since (the key has not come back): the
+     * sustained evidence does not report it again. States written before it existed restore it as false.
+     */
+    public boolean dropFallGoesOn;
 
     /** The highest score (and the deepest drop) the key has had, decaying over burstinessHalfLife. */
     public double recordScore;
@@ -155,6 +166,8 @@ public class DetectorState {
         c.dropBurstEvidence = dropBurstEvidence;
         c.dropSustainedEvidence = dropSustainedEvidence;
         c.dropQuietUntilMillis = dropQuietUntilMillis;
+        c.dropPending = dropPending;
+        c.dropFallGoesOn = dropFallGoesOn;
         c.extremesDay = extremesDay;
         c.dayMaxScore = dayMaxScore;
         c.dayMaxDrop = dayMaxDrop;
@@ -206,7 +219,8 @@ public class DetectorState {
                 && Double.compare(recordDrop, s.recordDrop) == 0
                 && Double.compare(dropBurstEvidence, s.dropBurstEvidence) == 0
                 && Double.compare(dropSustainedEvidence, s.dropSustainedEvidence) == 0
-                && dropQuietUntilMillis == s.dropQuietUntilMillis
+                && dropQuietUntilMillis == s.dropQuietUntilMillis && dropPending == s.dropPending
+                && dropFallGoesOn == s.dropFallGoesOn
                 && extremesDay == s.extremesDay && Double.compare(dayMaxScore, s.dayMaxScore) == 0
                 && Double.compare(dayMaxDrop, s.dayMaxDrop) == 0 && Double.compare(dailyMaxMean, s.dailyMaxMean) == 0
                 && Double.compare(dailyMaxDeviation, s.dailyMaxDeviation) == 0

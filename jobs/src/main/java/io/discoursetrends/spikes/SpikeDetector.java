@@ -409,6 +409,9 @@ public final class SpikeDetector implements Serializable {
         }
 
         boolean dropped = warm && !st.open && drop(st, t, noiseScore / factor, likelihood < -LIKELIHOOD_Z);
+        if (st.open) {
+            st.dropPending = false;
+        }
         // A key's first day is scored against noise and burstiness estimates still forming: its scores are not
         // yet the key's, so its extremes set neither the record nor the routine daily maximum.
         boolean calibrated = t - st.firstBucketStartMillis >= DAY;
@@ -565,29 +568,66 @@ public final class SpikeDetector implements Serializable {
      * The mirror of the burst evidence for a fall below the baseline (a key falling silent, a level shift down):
      * the same slacks and thresholds on the negated score, and the likelihood's shift downwards. A drop is an
      * event, not a lifecycle: it is reported once, and not again before the baseline has had
-     * {@code baselineHalfLife} to follow the new level.
+     * {@code baselineHalfLife} to follow the new level. A fall seen by one bucket alone (the burst evidence or a
+     * record) is reported at the next bucket, and only if that one is still down (at least {@code closeScore}
+     * below the baseline, the mirror of a spike that is not yet over): a drop is a fall of the level, and one low
+     * reading back at the next is a glitch (a price or a sensor). The sustained evidence and the likelihood are
+     * falls of many buckets already and report at once. A fall that goes on is the same fall: the sustained
+     * evidence keeps running through the quiet time (held at its threshold) and reports again only once it has run
+     * out, the key having come back; the baseline follows a fall clipped at {@value #CLIP} noise units, so a level
+     * shift down keeps the key below it for days, and restarting the evidence from zero after each
+     * {@code baselineHalfLife} reported the same shift every 12 hours.
      */
     private boolean drop(DetectorState st, long t, double score, boolean unlikely) {
+        final DetectorSettings s = settings;
+        // The sustained evidence goes on through the quiet time, held at its threshold: once a fall is reported,
+        // it is reported again only after the evidence of it ran out (the key came back), not while it goes on.
+        st.dropSustainedEvidence = Math.min(s.sustainedThreshold(),
+                Math.max(0, st.dropSustainedEvidence - score - s.sustainedSlack()));
+        if (st.dropSustainedEvidence == 0) {
+            st.dropFallGoesOn = false;
+        }
+        boolean sustained = st.dropSustainedEvidence >= s.sustainedThreshold() && !st.dropFallGoesOn;
         if (t < st.dropQuietUntilMillis) {
             st.dropBurstEvidence = 0;
-            st.dropSustainedEvidence = 0;
+            st.dropPending = false;
             return false;
         }
-        final DetectorSettings s = settings;
+        if (st.dropPending) {
+            st.dropPending = false;
+            if (score <= -s.closeScore()) {
+                // Still down a bucket later: the fall is reported (here, one bucket after it began).
+                quietDrops(st, t);
+                return true;
+            }
+            // Back at once: one low reading, not a fall of the level.
+            st.dropBurstEvidence = 0;
+        }
         st.dropBurstEvidence = Math.max(0, st.dropBurstEvidence - score - s.burstSlack());
-        st.dropSustainedEvidence = Math.max(0, st.dropSustainedEvidence - score - s.sustainedSlack());
         // A count cannot fall below zero, and a low count's zero buckets tie: its deepest drop is bounded and a
         // "new record" of it is no tail event, so counts report drops by the evidence only.
         boolean record = st.measure && recordBeaten(st, t, -score, st.recordDrop);
         boolean aboveRoutine = -score > routineMax(st.dailyDropMean, st.dailyDropDeviation, st.extremeDays);
-        if ((st.dropBurstEvidence >= s.burstThreshold() || record) && aboveRoutine
-                || st.dropSustainedEvidence >= s.sustainedThreshold() || unlikely) {
-            st.dropBurstEvidence = 0;
-            st.dropSustainedEvidence = 0;
-            st.dropQuietUntilMillis = t + baselineHalfLifeMillis;
+        boolean abrupt = (st.dropBurstEvidence >= s.burstThreshold() || record) && aboveRoutine;
+        if (abrupt && !unlikely && !sustained) {
+            st.dropPending = true;
+            return false;
+        }
+        if (abrupt || sustained || unlikely) {
+            quietDrops(st, t);
             return true;
         }
         return false;
+    }
+
+    /**
+     * After a drop: the abrupt evidence starts again, the sustained one stays silent until it has run out, and no
+     * other drop until the baseline has had {@code baselineHalfLife} to follow this one.
+     */
+    private void quietDrops(DetectorState st, long t) {
+        st.dropBurstEvidence = 0;
+        st.dropFallGoesOn = true;
+        st.dropQuietUntilMillis = t + baselineHalfLifeMillis;
     }
 
     /**

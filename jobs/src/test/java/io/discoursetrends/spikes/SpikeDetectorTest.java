@@ -327,7 +327,8 @@ class SpikeDetectorTest {
                 TypeInformation.of(DetectorState.class).createSerializer(new SerializerConfigImpl());
         DataOutputSerializer out = new DataOutputSerializer(512);
         serializer.serialize(state, out);
-        // 52 primitive fields before the spread, 4 since, and the 24 + 7 rhythm factors: about 680 bytes.
+        // 52 primitive fields before the spread, 4 since, 2 (a pending drop, a fall going on) since that, and the
+        // 24 + 7 rhythm factors: 682 bytes.
         assertThat(out.length()).isLessThan(1024);
     }
 
@@ -416,6 +417,51 @@ class SpikeDetectorTest {
         // could come after baselineHalfLife, 12 h, when the baseline has followed the silence halfway).
         assertThat(drops).hasSize(1);
         assertThat(silent.get(0).drop()).isTrue();
+    }
+
+    @Test
+    void shouldReportAFallThatGoesOnOnceAndANewFallAfterTheKeyWasBack() {
+        Random random = new Random(33);
+        DetectorState state = new DetectorState();
+        long fall = T0 + 2 * DAY;
+        feed(state, T0, fall, random, t -> 100);
+        // From 100 to 70 a minute, for two days: about 3.3 noise units down, no bucket an abrupt fall, so the
+        // sustained evidence reports it (within half an hour). The baseline follows the new level only
+        // slowly (half-way in baselineHalfLife, 12 h), so after the 12 h without drops the key is still some
+        // 1.7 noise units down: that is the same fall going on, not a new one, and was reported again then.
+        List<Step> fallen = feed(state, fall, fall + 2 * DAY, random, t -> 70);
+        assertThat(fallen.stream().filter(Step::drop).count()).isEqualTo(1);
+        assertThat(fallen.subList(0, 30)).anyMatch(Step::drop);
+        // Back at 100 for a day, then down again: a new fall, reported.
+        long back = fall + 2 * DAY;
+        feed(state, back, back + DAY, random, t -> 100);
+        List<Step> again = feed(state, back + DAY, back + 2 * DAY, random, t -> 70);
+        assertThat(again).anyMatch(Step::drop);
+    }
+
+    @Test
+    void shouldReportAFallOfTheLevelButNotOneLowReadingThatIsBackAtTheNextBucket() {
+        Random random = new Random(32);
+        DetectorState state = new DetectorState();
+        long t = T0 + 6 * DAY;
+        feedMeasurement(state, T0, t, random, x -> 0);
+        // One reading 8 noise units low (a glitch of a price or a sensor), and the next back at the baseline: far
+        // beyond the key's deepest fall so far (its record drop, about 3 to 4), so it used to be reported at once.
+        // A drop is a fall of the level (a key falling silent, a shift down), which one reading is not.
+        long glitch = t;
+        List<Step> glitchAndAfter = feedMeasurement(state, glitch, glitch + HOUR, random,
+                x -> x == glitch ? -8 : 0);
+        assertThat(glitchAndAfter.get(0).score()).isLessThan(-5);
+        assertThat(glitchAndAfter).noneMatch(Step::drop);
+        assertThat(glitchAndAfter).noneMatch(Step::opened);
+        // A fall of the level that lasts (8 lower for an hour, days later) is reported, one bucket after it began,
+        // and once.
+        long fall = glitch + 3 * DAY;
+        feedMeasurement(state, glitch + HOUR, fall, random, x -> 0);
+        List<Step> fallen = feedMeasurement(state, fall, fall + HOUR, random, x -> -8);
+        assertThat(fallen.get(0).drop()).isFalse();
+        assertThat(fallen.get(1).drop()).isTrue();
+        assertThat(fallen.stream().filter(Step::drop).count()).isEqualTo(1);
     }
 
     @Test
