@@ -49,7 +49,9 @@ import org.apache.flink.util.OutputTag;
  *   <li>A post by an account flagged as a bot (when {@code excludeBots}) is emitted with no topics and marked,
  *       and so is the engagement it receives: it counts only in the all-posts figures as a bot post.</li>
  *   <li>A post that matched a topic also goes to {@link #POSTS}, the drill-down index, with its engagement so
- *       far: when it arrives, then once per minute of event time in which it was engaged with.</li>
+ *       far: whole when it arrives, then once per minute of event time in which it was engaged with, as a partial
+ *       update of its engagement (outside batch execution, the state keeps only what that update needs:
+ *       {@link IndexedPost#stripped}).</li>
  * </ul>
  */
 public final class EngagementAttribution extends KeyedProcessFunction<String, ClassifiedEvent, AttributedEvent> {
@@ -205,8 +207,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
             IndexedPost doc = new IndexedPost(p.platform().id(), p.id(), p.url(), text(p.text()), topics,
                     in.taxonomyVersion(), p.authorId(), p.authorHandle(), p.lang(), p.community(), created, 0, 0, 0,
                     0, 0, created);
-            s = s.withIndexed(doc, s.indexedDirty());
             out.index(doc);
+            s = s.withIndexed(written(doc), s.indexedDirty());
         }
         // Engagement that arrived first is attributed now, in arrival order.
         for (Engagement e : s.pending()) {
@@ -286,11 +288,14 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         // Engagement waits only while its post is unknown; a known post means there is none waiting.
         boolean postKnown = false;
         if (Math.floorMod(timestamp, MINUTE) == MINUTE - 1 && s.indexedDirty()) {
-            s = s.withIndexed(s.indexed(), false);
-            if (s.indexed() != null) {
-                out.index(store.document(s.indexed()));
+            IndexedPost doc = s.indexed();
+            if (doc != null) {
+                // Whole once more if restored so from a savepoint of the release before stripping; then stripped.
+                out.index(store.document(doc));
+                doc = written(doc);
                 postKnown = true;
             }
+            s = s.withIndexed(doc, false);
         }
         if (Math.floorMod(timestamp, TIMER_GRANULARITY_MILLIS) == 0) {
             postKnown |= s.post() != null;
@@ -320,6 +325,11 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         IndexedPost unwritten = unwritten(before, timestamp);
         save(before, expire(before, timestamp));
         return unwritten == null ? null : store.document(unwritten);
+    }
+
+    /** What is kept of a drill-down document just written (see {@link PostStore#stripsWrittenDocuments}). */
+    private IndexedPost written(IndexedPost doc) {
+        return store.stripsWrittenDocuments() ? doc.stripped() : doc;
     }
 
     /** The drill-down document that expiring the post at {@code timestamp} would drop with changes unwritten. */
