@@ -74,6 +74,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     private final long dedupTtlMillis;
     private final long dedupGranularityMillis;
     private final boolean excludeBots;
+    private final boolean unmatchedSnippets;
 
     private transient ValueState<PostState> state;
     private transient MapState<String, Long> seenEngagement;
@@ -90,7 +91,16 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     /** Set by {@link AttributionOperator}: where expiry goes (see there why it has queues of its own). */
     private transient AttributionOperator expiry;
 
+    /** Without the snippets of posts that match no topic ({@code attribution.unmatched-snippets} false). */
     public EngagementAttribution(Duration postTtl, Duration dedupTtl, boolean excludeBots) {
+        this(postTtl, dedupTtl, excludeBots, false);
+    }
+
+    /**
+     * @param unmatchedSnippets keep the snippet of a post that matched no topic (a bot's post included), which only
+     *     the {@code _all} buckets' top posts show: without it their entries for such posts have no text
+     */
+    public EngagementAttribution(Duration postTtl, Duration dedupTtl, boolean excludeBots, boolean unmatchedSnippets) {
         if (postTtl.isNegative() || postTtl.isZero() || dedupTtl.isNegative() || dedupTtl.isZero()) {
             throw new IllegalArgumentException("attribution.post-ttl and dedup.ttl must be positive");
         }
@@ -101,6 +111,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         this.dedupGranularityMillis = Math.max(1, dedupTtlMillis / DEDUP_STEPS / TIMER_GRANULARITY_MILLIS)
                 * TIMER_GRANULARITY_MILLIS;
         this.excludeBots = excludeBots;
+        this.unmatchedSnippets = unmatchedSnippets;
     }
 
     @Override
@@ -191,8 +202,11 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         long created = p.createdAt().toEpochMilli();
         // A url that follows from the post's id is not kept (PostUrls): the engagement carries the id to derive it.
         // Expiry rounded up to the minute it happens in (expiry runs at whole minutes): a shorter varint in state.
+        // A post of no topic shows in the _all buckets' top posts only (the shipped dashboards leave those out):
+        // its snippet would be 15 bytes of every tracked post's state on the generated mix (docs/benchmarks.md).
+        String snippet = topics.length > 0 || unmatchedSnippets ? snippet(p.text()) : null;
         TrackedPost tracked = new TrackedPost(topics, in.taxonomyVersion(),
-                PostUrls.kept(p.platform().id(), p.id(), p.url()), snippet(p.text()), bot,
+                PostUrls.kept(p.platform().id(), p.id(), p.url()), snippet, bot,
                 roundUp(created + postTtlMillis, TIMER_GRANULARITY_MILLIS), counters.likes(), counters.reposts(),
                 counters.replies(), counters.quotes(), counters.score());
         if (bot) {

@@ -794,6 +794,41 @@ class EngagementAttributionTest {
         assertThat(PostUrls.derived("bluesky", "at://did:plc:x/app.bsky.feed.repost/1")).isNull();
     }
 
+    /**
+     * A post of no topic (a bot's included) keeps no snippet unless {@code attribution.unmatched-snippets}: its
+     * engagement, which only the {@code _all} buckets count, then has the url and no text.
+     */
+    @ParameterizedTest(name = "unmatched snippets: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldKeepTheSnippetOfAPostOfNoTopicOnlyIfAskedTo(boolean unmatchedSnippets) throws Exception {
+        h.close();
+        h = new KeyedOneInputStreamOperatorTestHarness<>(new AttributionOperator(
+                new EngagementAttribution(POST_TTL, DEDUP_TTL, true, unmatchedSnippets)), ClassifiedEvent::postKey,
+                Types.STRING, 128, 1, 0);
+        h.open();
+        var unmatched = CanonicalEvent.of(new Post(Platform.BLUESKY, "p1", "https://example.org/p1", "alice", "alice",
+                false, null, "a cat picture", "en", Instant.ofEpochMilli(T0), null, null, new String[0], Metrics.NONE));
+        h.processElement(new ClassifiedEvent(unmatched, new String[0], new String[] {"cat"}, "v1"), T0);
+        process(post(Platform.MASTODON, "b1", 1, "botty", true, Metrics.NONE, "ai-courts")); // a bot's: no topics
+        process(post(Platform.BLUESKY, "p2", 2, "bob", false, Metrics.NONE, "ai-courts"));
+        List<PostState> kept = kept(h);
+        assertThat(kept).hasSize(3);
+        assertThat(kept).filteredOn(s -> s.post().topics().length > 0).singleElement()
+                .satisfies(s -> assertThat(s.post().snippet()).isEqualTo("ai-courts"));
+        assertThat(kept).filteredOn(s -> s.post().topics().length == 0).extracting(s -> s.post().snippet())
+                .containsExactlyInAnyOrderElementsOf(unmatchedSnippets ? List.of("a cat picture", "ai-courts")
+                        : java.util.Arrays.asList(null, null));
+        h.getOutput().clear();
+        process(like("l1", "p1", 10, "carol"));
+        process(like("l2", "p2", 11, "carol"));
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).topics()).isEmpty();
+        assertThat(out.get(0).url()).isEqualTo("https://example.org/p1");
+        assertThat(out.get(0).snippet()).isEqualTo(unmatchedSnippets ? "a cat picture" : null);
+        assertThat(out.get(1).snippet()).isEqualTo("ai-courts");
+    }
+
     @Test
     void shouldCutSnippetsAtWholeCharacters() {
         String text = "x".repeat(EngagementAttribution.SNIPPET_CHARS - 1) + "😀tail";
