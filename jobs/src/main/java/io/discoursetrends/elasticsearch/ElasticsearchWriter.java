@@ -11,8 +11,10 @@ import co.elastic.clients.transport.TransportException;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,6 +46,11 @@ import org.elasticsearch.client.ResponseException;
  *   <li>401/403: the job fails at once, naming the credentials variables to fix (never their values);</li>
  *   <li>index-level errors no retry can fix (index missing and not auto-created, closed, blocked, an alias in the
  *       way): the job fails at once with Elasticsearch's reason;</li>
+ *   <li>a partial update ({@link DocumentMapper#partial}) of a document that is not there (404
+ *       {@code document_missing_exception}): retried if an earlier item of the same request for that document is
+ *       (its whole write was refused with 429 and goes again first, in order); otherwise dead-lettered as below,
+ *       with a reason saying the whole write was dead-lettered before or the index deleted, and counted in
+ *       {@code updatesOfMissingDocuments} too;</li>
  *   <li>any other 4xx of a single document (400 mapping, parsing or validation errors, 409, 413): the document
  *       goes to the {@link RejectedDocuments} handler with the reason, is counted in {@code documentsDeadLettered},
  *       and the job goes on. Without a handler, the job fails with the index, id and reason.</li>
@@ -52,6 +59,9 @@ import org.elasticsearch.client.ResponseException;
 final class ElasticsearchWriter<T> implements SinkWriter<T> {
     private static final int PER_DOCUMENT_OVERHEAD_BYTES = 64;
     private static final int LATENCY_WINDOW = 500;
+    private static final byte[] UPDATE_PREFIX = "{\"doc\":".getBytes(StandardCharsets.UTF_8);
+    /** What a partial update of a document that is not there gets. */
+    static final String DOCUMENT_MISSING = "document_missing_exception";
 
     /** Index-level failures reported per item: every document of that index would fail the same way. */
     private static final Set<String> INDEX_LEVEL_ERRORS = Set.of("index_not_found_exception",
@@ -70,6 +80,7 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
     private final Counter bulkRequests;
     private final Counter retries;
     private final Counter deadLettered;
+    private final Counter missingForUpdate;
     private final Histogram bulkLatency;
     private volatile long lastBulkLatencyMillis;
 
@@ -78,7 +89,12 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
     private long lastSendMillis;
 
     /** One buffered document: its operation, and what the rejected-documents handler would need. */
-    private record Pending(BulkOperation operation, String index, String id, byte[] source) {}
+    private record Pending(BulkOperation operation, String index, String id, byte[] source) {
+        /** The document this operation writes or updates. */
+        String document() {
+            return index + "/" + id;
+        }
+    }
 
     /**
      * @param rejected where documents Elasticsearch will never accept go; null fails the job on the first one
@@ -99,6 +115,7 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
         this.bulkRequests = metrics.counter("bulkRequests");
         this.retries = metrics.counter("bulkRetries");
         this.deadLettered = metrics.counter("documentsDeadLettered");
+        this.missingForUpdate = metrics.counter("updatesOfMissingDocuments");
         this.bulkLatency = metrics.histogram("bulkLatencyMillis", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
         metrics.gauge("lastBulkLatencyMillis", () -> lastBulkLatencyMillis);
         this.lastSendMillis = time.getCurrentProcessingTime();
@@ -110,15 +127,29 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
         byte[] source = documents.source(element);
         String index = documents.index(element);
         String id = documents.id(element);
-        BulkOperation op = BulkOperation.of(o -> o.index(i -> i
-                .index(index)
-                .id(id)
-                .document(BinaryData.of(source, ContentType.APPLICATION_JSON))));
+        BulkOperation op = documents.partial(element)
+                ? BulkOperation.of(o -> o.update(u -> u
+                        .index(index)
+                        .id(id)
+                        .binaryAction(BinaryData.of(updateAction(source), ContentType.APPLICATION_JSON))))
+                : BulkOperation.of(o -> o.index(i -> i
+                        .index(index)
+                        .id(id)
+                        .document(BinaryData.of(source, ContentType.APPLICATION_JSON))));
         buffer.add(new Pending(op, index, id, source));
         bufferedBytes += source.length + index.length() + id.length() + PER_DOCUMENT_OVERHEAD_BYTES;
         if (buffer.size() >= bulk.maxActions() || bufferedBytes >= bulk.maxBytes()) {
             send();
         }
+    }
+
+    /** The body of a bulk {@code update} that sets the fields of {@code partialDocument}: {@code {"doc": ...}}. */
+    static byte[] updateAction(byte[] partialDocument) {
+        byte[] action = new byte[UPDATE_PREFIX.length + partialDocument.length + 1];
+        System.arraycopy(UPDATE_PREFIX, 0, action, 0, UPDATE_PREFIX.length);
+        System.arraycopy(partialDocument, 0, action, UPDATE_PREFIX.length, partialDocument.length);
+        action[action.length - 1] = '}';
+        return action;
     }
 
     /** Sends what is buffered and waits until the rejected documents are stored: called before each checkpoint. */
@@ -203,6 +234,7 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
                 continue;
             }
             List<Pending> retry = new ArrayList<>();
+            Set<String> retried = new HashSet<>(); // the documents of the items in retry
             List<BulkResponseItem> items = response.items();
             int accepted = 0;
             for (int i = 0; i < items.size(); i++) {
@@ -213,12 +245,21 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
                     continue;
                 }
                 Pending doc = pending.get(i);
-                switch (classifyItem(item.status(), error.type(), error.reason())) {
+                boolean earlierRetried = !retried.isEmpty() && retried.contains(doc.document());
+                switch (classifyItem(item.status(), error.type(), error.reason(), earlierRetried)) {
                     case RETRY -> {
                         retry.add(doc);
+                        retried.add(doc.document());
                         lastFailure = item.status() + " " + error.type() + ": " + error.reason();
                     }
-                    case DEAD_LETTER -> deadLetter(doc, item.status(), error);
+                    case DEAD_LETTER -> deadLetter(doc, item.status(), error.type(), error.reason());
+                    case DEAD_LETTER_MISSING -> {
+                        deadLetter(doc, item.status(), error.type(), "the partial update of the document's engagement "
+                                + "found no document to update: its whole write was dead-lettered before (look for "
+                                + "the same index and id among the dead letters), or its index was deleted. "
+                                + "Elasticsearch: " + error.reason());
+                        missingForUpdate.inc();
+                    }
                     case FAIL_CREDENTIALS -> throw credentialsFailure(item.status(),
                             "writing to index " + item.index() + ": " + error.type() + ": " + error.reason());
                     default -> throw new IOException("Elasticsearch cannot write to index " + item.index()
@@ -239,24 +280,41 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
         }
     }
 
-    private void deadLetter(Pending doc, int status, ErrorCause error) throws IOException {
+    private void deadLetter(Pending doc, int status, String type, String reason) throws IOException {
         if (rejected == null) {
             throw new IOException("Elasticsearch rejected document " + doc.id() + " in index " + doc.index()
-                    + " (" + status + " " + error.type() + ": " + error.reason() + "). The job's documents and the "
+                    + " (" + status + " " + type + ": " + reason + "). The job's documents and the "
                     + "index template disagree: let the job install the templates of this release "
                     + "(es.install-templates=true) and check the index is not managed by another template.");
         }
-        rejected.reject(new RejectedDocument(doc.index(), doc.id(), doc.source(), status, error.type(),
-                error.reason(), Instant.ofEpochMilli(System.currentTimeMillis())));
+        rejected.reject(new RejectedDocument(doc.index(), doc.id(), doc.source(), status, type, reason,
+                Instant.ofEpochMilli(System.currentTimeMillis())));
         deadLettered.inc();
     }
 
-    enum ItemOutcome { RETRY, DEAD_LETTER, FAIL_CREDENTIALS, FAIL }
+    /**
+     * {@code DEAD_LETTER_MISSING}: a partial update of a document that is not there, dead-lettered with a reason
+     * that says why that happens, and counted in {@code updatesOfMissingDocuments} too.
+     */
+    enum ItemOutcome { RETRY, DEAD_LETTER, DEAD_LETTER_MISSING, FAIL_CREDENTIALS, FAIL }
 
-    /** What to do with one failed bulk item, from its status and Elasticsearch's error type and reason. */
+    /** {@link #classifyItem(int, String, String, boolean)} of an item with no earlier item retried for its document. */
     static ItemOutcome classifyItem(int status, String errorType, String reason) {
+        return classifyItem(status, errorType, reason, false);
+    }
+
+    /**
+     * What to do with one failed bulk item, from its status and Elasticsearch's error type and reason, and whether
+     * an earlier item of the same request for the same document is being retried.
+     */
+    static ItemOutcome classifyItem(int status, String errorType, String reason, boolean earlierRetried) {
         if (isRetryable(status)) {
             return ItemOutcome.RETRY;
+        }
+        if (status == 404 && DOCUMENT_MISSING.equals(errorType)) {
+            // A partial update sent with its document's whole write: that write was refused for now (429) and is
+            // retried, this update after it, in order. Else the document is not coming: no retry brings it.
+            return earlierRetried ? ItemOutcome.RETRY : ItemOutcome.DEAD_LETTER_MISSING;
         }
         if (status == 401 || status == 403 && "security_exception".equals(errorType)) {
             return ItemOutcome.FAIL_CREDENTIALS;
@@ -315,6 +373,10 @@ final class ElasticsearchWriter<T> implements SinkWriter<T> {
 
     long documentsDeadLettered() {
         return deadLettered.getCount();
+    }
+
+    long updatesOfMissingDocuments() {
+        return missingForUpdate.getCount();
     }
 
     long bulkRetries() {

@@ -440,6 +440,12 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
             return words().resolve(kept);
         }
 
+        /** A post table keeps a week of posts: their drill-down documents only as partial updates need them. */
+        @Override
+        public boolean stripsWrittenDocuments() {
+            return true;
+        }
+
         @Override
         public IndexedPost document(IndexedPost kept) throws Exception {
             Words w = words();
@@ -607,7 +613,7 @@ public final class AttributionOperator extends KeyedProcessOperator<String, Clas
     private static IndexedPost withWords(IndexedPost d, String[] topics, String version) {
         return new IndexedPost(d.platform(), d.id(), d.url(), d.text(), topics, version, d.authorId(),
                 d.authorHandle(), d.lang(), d.community(), d.createdAtMillis(), d.likes(), d.reposts(), d.replies(),
-                d.quotes(), d.votes(), d.updatedAtMillis());
+                d.quotes(), d.votes(), d.updatedAtMillis(), d.partial());
     }
 
     /** Emits with the timestamp of the element or timer being handled, as KeyedProcessOperator's collector does. */

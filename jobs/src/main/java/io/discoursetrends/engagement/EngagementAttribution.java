@@ -49,7 +49,9 @@ import org.apache.flink.util.OutputTag;
  *   <li>A post by an account flagged as a bot (when {@code excludeBots}) is emitted with no topics and marked,
  *       and so is the engagement it receives: it counts only in the all-posts figures as a bot post.</li>
  *   <li>A post that matched a topic also goes to {@link #POSTS}, the drill-down index, with its engagement so
- *       far: when it arrives, then once per minute of event time in which it was engaged with.</li>
+ *       far: whole when it arrives, then once per minute of event time in which it was engaged with, as a partial
+ *       update of its engagement (outside batch execution, the state keeps only what that update needs:
+ *       {@link IndexedPost#stripped}).</li>
  * </ul>
  */
 public final class EngagementAttribution extends KeyedProcessFunction<String, ClassifiedEvent, AttributedEvent> {
@@ -72,6 +74,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     private final long dedupTtlMillis;
     private final long dedupGranularityMillis;
     private final boolean excludeBots;
+    private final boolean unmatchedSnippets;
 
     private transient ValueState<PostState> state;
     private transient MapState<String, Long> seenEngagement;
@@ -88,7 +91,16 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
     /** Set by {@link AttributionOperator}: where expiry goes (see there why it has queues of its own). */
     private transient AttributionOperator expiry;
 
+    /** Without the snippets of posts that match no topic ({@code attribution.unmatched-snippets} false). */
     public EngagementAttribution(Duration postTtl, Duration dedupTtl, boolean excludeBots) {
+        this(postTtl, dedupTtl, excludeBots, false);
+    }
+
+    /**
+     * @param unmatchedSnippets keep the snippet of a post that matched no topic (a bot's post included), which only
+     *     the {@code _all} buckets' top posts show: without it their entries for such posts have no text
+     */
+    public EngagementAttribution(Duration postTtl, Duration dedupTtl, boolean excludeBots, boolean unmatchedSnippets) {
         if (postTtl.isNegative() || postTtl.isZero() || dedupTtl.isNegative() || dedupTtl.isZero()) {
             throw new IllegalArgumentException("attribution.post-ttl and dedup.ttl must be positive");
         }
@@ -99,6 +111,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         this.dedupGranularityMillis = Math.max(1, dedupTtlMillis / DEDUP_STEPS / TIMER_GRANULARITY_MILLIS)
                 * TIMER_GRANULARITY_MILLIS;
         this.excludeBots = excludeBots;
+        this.unmatchedSnippets = unmatchedSnippets;
     }
 
     @Override
@@ -189,8 +202,11 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         long created = p.createdAt().toEpochMilli();
         // A url that follows from the post's id is not kept (PostUrls): the engagement carries the id to derive it.
         // Expiry rounded up to the minute it happens in (expiry runs at whole minutes): a shorter varint in state.
+        // A post of no topic shows in the _all buckets' top posts only (the shipped dashboards leave those out):
+        // its snippet would be 15 bytes of every tracked post's state on the generated mix (docs/benchmarks.md).
+        String snippet = topics.length > 0 || unmatchedSnippets ? snippet(p.text()) : null;
         TrackedPost tracked = new TrackedPost(topics, in.taxonomyVersion(),
-                PostUrls.kept(p.platform().id(), p.id(), p.url()), snippet(p.text()), bot,
+                PostUrls.kept(p.platform().id(), p.id(), p.url()), snippet, bot,
                 roundUp(created + postTtlMillis, TIMER_GRANULARITY_MILLIS), counters.likes(), counters.reposts(),
                 counters.replies(), counters.quotes(), counters.score());
         if (bot) {
@@ -205,8 +221,8 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
             IndexedPost doc = new IndexedPost(p.platform().id(), p.id(), p.url(), text(p.text()), topics,
                     in.taxonomyVersion(), p.authorId(), p.authorHandle(), p.lang(), p.community(), created, 0, 0, 0,
                     0, 0, created);
-            s = s.withIndexed(doc, s.indexedDirty());
             out.index(doc);
+            s = s.withIndexed(written(doc), s.indexedDirty());
         }
         // Engagement that arrived first is attributed now, in arrival order.
         for (Engagement e : s.pending()) {
@@ -286,11 +302,14 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         // Engagement waits only while its post is unknown; a known post means there is none waiting.
         boolean postKnown = false;
         if (Math.floorMod(timestamp, MINUTE) == MINUTE - 1 && s.indexedDirty()) {
-            s = s.withIndexed(s.indexed(), false);
-            if (s.indexed() != null) {
-                out.index(store.document(s.indexed()));
+            IndexedPost doc = s.indexed();
+            if (doc != null) {
+                // Whole once more if restored so from a savepoint of the release before stripping; then stripped.
+                out.index(store.document(doc));
+                doc = written(doc);
                 postKnown = true;
             }
+            s = s.withIndexed(doc, false);
         }
         if (Math.floorMod(timestamp, TIMER_GRANULARITY_MILLIS) == 0) {
             postKnown |= s.post() != null;
@@ -320,6 +339,11 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         IndexedPost unwritten = unwritten(before, timestamp);
         save(before, expire(before, timestamp));
         return unwritten == null ? null : store.document(unwritten);
+    }
+
+    /** What is kept of a drill-down document just written (see {@link PostStore#stripsWrittenDocuments}). */
+    private IndexedPost written(IndexedPost doc) {
+        return store.stripsWrittenDocuments() ? doc.stripped() : doc;
     }
 
     /** The drill-down document that expiring the post at {@code timestamp} would drop with changes unwritten. */

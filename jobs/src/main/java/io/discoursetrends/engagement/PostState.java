@@ -24,7 +24,8 @@ import java.util.Arrays;
  * passes null for an absent array.
  *
  * @param post the post, once it has arrived, until {@code attribution.post-ttl} after its creation
- * @param indexed its drill-down document, for a post that matched a topic
+ * @param indexed its drill-down document, for a post that matched a topic: in the post tables, once written whole,
+ *     only what its partial updates need ({@link IndexedPost#stripped})
  * @param indexedDirty engagement was added to {@code indexed} since it was last written
  * @param pending engagement that arrived before its post, in arrival order
  * @param seenIds digests of the ids of engagement seen within {@code dedup.ttl}, at most {@link #INLINE_SEEN}

@@ -108,6 +108,10 @@ public final class PostStateSerializer extends RecordSerializer<PostState> {
                 | (s.seenIds().length > 0 ? HAS_SEEN : 0) | (docUrlFromId ? DOC_URL_FROM_ID : 0);
         out.writeByte(flags);
         if (d != null) {
+            if (d.partial()) {
+                // Only post tables strip documents (PostStore.stripsWrittenDocuments): this format cannot say it.
+                throw new IllegalStateException("post-state-v2 cannot keep a partial drill-down document");
+            }
             strings().write(out, d.platform());
             strings().write(out, d.id());
             if (!docUrlFromId) {

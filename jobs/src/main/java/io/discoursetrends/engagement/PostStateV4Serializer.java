@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -29,8 +31,13 @@ import org.apache.flink.core.memory.DataOutputView;
  *       expires in anyway).</li>
  * </ul>
  * Words not kept as references (a table whose words are full, or a state written in batch execution) are written in
- * full, and read back as they were. Format version 1 (the snapshot's); a change of format needs a new snapshot version
- * that reads this one.
+ * full, and read back as they were.
+ *
+ * <p>Format 2 (snapshot version {@value Snapshot#FORMAT_2}) adds the partial drill-down document
+ * ({@link IndexedPost#partial}: a flag of the document's, then only its id, creation time and engagement). It reads
+ * format 1 (snapshot version {@value Snapshot#FORMAT_1}, Flink's {@link SimpleTypeSerializerSnapshot}, which wrote no
+ * configuration) as it was written: that format never set the flag. A release of format 1 refuses a snapshot of
+ * format 2 instead of misreading it. A further change of format needs a further snapshot version.
  */
 public final class PostStateV4Serializer extends RecordSerializer<PostState> {
     private static final long serialVersionUID = 1L;
@@ -55,6 +62,11 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
     // Of the drill-down document.
     private static final int AUTHOR_FROM_ID = 1;
     private static final int HANDLE_IS_AUTHOR = 1 << 1;
+    /**
+     * Only what a partial update needs ({@link IndexedPost#partial}): its id, creation time and engagement. Format 2;
+     * format 1 never set it, so its documents are read whole, as they were written.
+     */
+    private static final int PARTIAL = 1 << 2;
 
     private static final long MINUTE = 60_000;
 
@@ -78,22 +90,25 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
             writePlatform(out, d.platform());
             boolean authorFromId = d.authorId() != null && d.authorId().equals(authorOf(d.platform(), d.id()));
             boolean handleIsAuthor = d.authorHandle() != null && d.authorHandle().equals(d.authorId());
-            out.writeByte((authorFromId ? AUTHOR_FROM_ID : 0) | (handleIsAuthor ? HANDLE_IS_AUTHOR : 0));
+            out.writeByte((authorFromId ? AUTHOR_FROM_ID : 0) | (handleIsAuthor ? HANDLE_IS_AUTHOR : 0)
+                    | (d.partial() ? PARTIAL : 0));
             strings().write(out, d.id());
-            if (!docUrlFromId) {
-                TextCode.write(out, d.url());
+            if (!d.partial()) {
+                if (!docUrlFromId) {
+                    TextCode.write(out, d.url());
+                }
+                TextCode.write(out, d.text());
+                writeWords(out, d.topics());
+                writeWord(out, d.taxonomyVersion());
+                if (!authorFromId) {
+                    strings().write(out, d.authorId());
+                }
+                if (!handleIsAuthor) {
+                    strings().write(out, d.authorHandle());
+                }
+                strings().write(out, d.lang());
+                strings().write(out, d.community());
             }
-            TextCode.write(out, d.text());
-            writeWords(out, d.topics());
-            writeWord(out, d.taxonomyVersion());
-            if (!authorFromId) {
-                strings().write(out, d.authorId());
-            }
-            if (!handleIsAuthor) {
-                strings().write(out, d.authorHandle());
-            }
-            strings().write(out, d.lang());
-            strings().write(out, d.community());
             writeVarLong(out, d.createdAtMillis());
             writeVarLong(out, d.likes());
             writeVarLong(out, d.reposts());
@@ -139,18 +154,29 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
             String platform = readPlatform(in);
             int dflags = in.readUnsignedByte();
             String id = strings().read(in);
-            String url = (flags & DOC_URL_FROM_ID) != 0 ? PostUrls.derived(platform, id) : TextCode.read(in);
-            String text = TextCode.read(in);
-            String[] topics = readWords(in);
-            String version = readWord(in);
-            String authorId = (dflags & AUTHOR_FROM_ID) != 0 ? authorOf(platform, id) : strings().read(in);
-            String handle = (dflags & HANDLE_IS_AUTHOR) != 0 ? authorId : strings().read(in);
-            String lang = shared(strings().read(in));
-            String community = shared(strings().read(in));
+            boolean partial = (dflags & PARTIAL) != 0;
+            String url = null;
+            String text = null;
+            String[] topics = AttributedEvent.NO_TOPICS;
+            String version = null;
+            String authorId = null;
+            String handle = null;
+            String lang = null;
+            String community = null;
+            if (!partial) {
+                url = (flags & DOC_URL_FROM_ID) != 0 ? PostUrls.derived(platform, id) : TextCode.read(in);
+                text = TextCode.read(in);
+                topics = readWords(in);
+                version = readWord(in);
+                authorId = (dflags & AUTHOR_FROM_ID) != 0 ? authorOf(platform, id) : strings().read(in);
+                handle = (dflags & HANDLE_IS_AUTHOR) != 0 ? authorId : strings().read(in);
+                lang = shared(strings().read(in));
+                community = shared(strings().read(in));
+            }
             long created = readVarLong(in);
             d = new IndexedPost(platform, id, url, text, topics, version, authorId, handle, lang, community, created,
                     readVarLong(in), readVarLong(in), readVarLong(in), readVarLong(in), readVarLong(in),
-                    created + readVarLong(in));
+                    created + readVarLong(in), partial);
         }
         TrackedPost p = null;
         if ((flags & HAS_POST) != 0) {
@@ -262,10 +288,52 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
         return new Snapshot();
     }
 
-    /** Restores the serializer (it has no configuration). */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<PostState> {
-        public Snapshot() {
-            super(PostStateV4Serializer::new);
+    /**
+     * Restores the serializer, which has no configuration; its version says the format of the state. Same class name
+     * as format 1's snapshot, so that restoring format 1 comes here.
+     */
+    public static final class Snapshot implements TypeSerializerSnapshot<PostState> {
+        /** Format 1: the version {@link SimpleTypeSerializerSnapshot} wrote, with no configuration. */
+        static final int FORMAT_1 = 3;
+        /** Format 2: partial drill-down documents. */
+        static final int FORMAT_2 = 4;
+
+        private int version = FORMAT_2;
+
+        @Override
+        public int getCurrentVersion() {
+            return FORMAT_2;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) {}
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) {
+            if (readVersion != FORMAT_1 && readVersion != FORMAT_2) {
+                throw new IllegalStateException("post-state-v4 was written in format (snapshot version) "
+                        + readVersion + ", which this release does not know: restore it with the release that wrote it"
+                        + " or a later one");
+            }
+            version = readVersion;
+        }
+
+        /** The format the state was written in (a snapshot version). */
+        int version() {
+            return version;
+        }
+
+        @Override
+        public TypeSerializer<PostState> restoreSerializer() {
+            return new PostStateV4Serializer();
+        }
+
+        /** Format 2 reads format 1 as written: compatible as is, no migration pass over the state. */
+        @Override
+        public TypeSerializerSchemaCompatibility<PostState> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<PostState> oldSnapshot) {
+            return oldSnapshot instanceof Snapshot ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.incompatible();
         }
     }
 }

@@ -42,6 +42,17 @@ interface PostStore {
         return kept;
     }
 
+    /**
+     * Whether a drill-down document, once written whole, is kept only as its rewrites need it
+     * ({@link IndexedPost#stripped}), each rewrite then a partial update. The post tables do: they hold a week of
+     * posts. A store under each post's own key does not: there (batch execution) a key's state lives only while
+     * its events are processed, so stripping saves nothing, and whole rewrites cost Elasticsearch less than
+     * updates, which read the document first.
+     */
+    default boolean stripsWrittenDocuments() {
+        return false;
+    }
+
     /** A kept drill-down document with its words resolved, to be written (see {@link #topics}). */
     default IndexedPost document(IndexedPost kept) throws Exception {
         return kept;

@@ -91,7 +91,8 @@ public final class DiscourseTrendsJob {
                 .reinterpretAsKeyedStream(classified, ClassifiedEvent::postKey, Types.STRING)
                 .transform("dedup and attribute engagement", TypeInformation.of(AttributedEvent.class),
                         new AttributionOperator(new EngagementAttribution(config.get(JobOptions.POST_TTL),
-                                config.get(JobOptions.DEDUP_TTL), config.get(JobOptions.EXCLUDE_BOTS)),
+                                config.get(JobOptions.DEDUP_TTL), config.get(JobOptions.EXCLUDE_BOTS),
+                                config.get(JobOptions.UNMATCHED_SNIPPETS)),
                                 config.get(ExecutionOptions.RUNTIME_MODE) == RuntimeExecutionMode.BATCH))
                 .uid("attribute-engagement");
         attributed.getSideOutput(EngagementAttribution.POSTS)

@@ -210,6 +210,14 @@ public final class JobOptions {
                     + "redeliveries (rounded up to a 24th of it, so expiry runs in steps). Posts are deduplicated "
                     + "for attribution.post-ttl.");
 
+    public static final ConfigOption<Boolean> UNMATCHED_SNIPPETS = key("attribution.unmatched-snippets")
+            .booleanType().defaultValue(false)
+            .withDescription("Keep the first 140 characters of each post that matched no topic (bots' posts "
+                    + "included) for attribution.post-ttl, so the top posts of topic _all (buckets and spikes) show "
+                    + "their text. Off, those entries have id, url and engagement but no text; the shipped dashboards "
+                    + "do not show _all's top posts. On costs about 15 bytes of state per tracked post on the "
+                    + "benchmark's mix, more where fewer posts match.");
+
     public static final ConfigOption<Boolean> EXCLUDE_BOTS = key("filter.exclude-bots")
             .booleanType().defaultValue(true)
             .withDescription("Leave posts by accounts the platform flags as bots (Mastodon's bot flag) out of "
@@ -364,7 +372,7 @@ public final class JobOptions {
             ES_DEAD_LETTER_TOPIC, ES_INDEX_SHARDS, ES_INDEX_REPLICAS, ES_INDEX_REFRESH_INTERVAL, ES_ILM_RETENTION_DAYS,
             ES_ILM_RETENTION_DAYS_BY_KIND,
             BUCKET_SIZE, ALLOWED_LATENESS, EARLY_RESULTS, MAX_POSTS_PER_AUTHOR, TAXONOMY_FILE, POST_TTL, DEDUP_TTL,
-            EXCLUDE_BOTS, EVENTS_FILE, SPIKE_LINK_BEFORE, SPIKE_LINK_AFTER, SPIKE_IDLE_TTL,
+            UNMATCHED_SNIPPETS, EXCLUDE_BOTS, EVENTS_FILE, SPIKE_LINK_BEFORE, SPIKE_LINK_AFTER, SPIKE_IDLE_TTL,
             DIVERGENCE_MIN_BASELINE,
             DETECTOR_BASELINE_HALF_LIFE, DETECTOR_DAILY_HALF_LIFE, DETECTOR_WEEKLY_HALF_LIFE, DETECTOR_NOISE_HALF_LIFE,
             DETECTOR_BURSTINESS_HALF_LIFE, DETECTOR_WARMUP_BUCKETS, DETECTOR_BURST_SLACK, DETECTOR_BURST_THRESHOLD,

@@ -1,6 +1,7 @@
 package io.discoursetrends.elasticsearch;
 
 import static io.discoursetrends.elasticsearch.ElasticsearchWriter.ItemOutcome.DEAD_LETTER;
+import static io.discoursetrends.elasticsearch.ElasticsearchWriter.ItemOutcome.DEAD_LETTER_MISSING;
 import static io.discoursetrends.elasticsearch.ElasticsearchWriter.ItemOutcome.FAIL;
 import static io.discoursetrends.elasticsearch.ElasticsearchWriter.ItemOutcome.FAIL_CREDENTIALS;
 import static io.discoursetrends.elasticsearch.ElasticsearchWriter.ItemOutcome.RETRY;
@@ -60,10 +61,38 @@ class ElasticsearchWriterTest {
         }
     };
 
+    /** As {@link #DOCS}, and a negative number a partial update of the document of its absolute value. */
+    static final DocumentMapper<Integer> UPDATES = new DocumentMapper<>() {
+        @Override
+        public String index(Integer n) {
+            return "idx";
+        }
+
+        @Override
+        public String id(Integer n) {
+            return "d" + Math.abs(n);
+        }
+
+        @Override
+        public byte[] source(Integer n) {
+            return (n < 0 ? "{\"m\":" + n + "}" : "{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean partial(Integer n) {
+            return n < 0;
+        }
+    };
+
     private ElasticsearchWriter<Integer> writer(RejectedDocuments handler, BulkSettings bulk, Map<String, String> env)
             throws Exception {
+        return writer(DOCS, handler, bulk, env);
+    }
+
+    private ElasticsearchWriter<Integer> writer(DocumentMapper<Integer> docs, RejectedDocuments handler,
+            BulkSettings bulk, Map<String, String> env) throws Exception {
         ElasticsearchConnection connection = ElasticsearchConnection.of(stub.url());
-        return new ElasticsearchWriter<>(ElasticsearchClients.create(connection, env), DOCS, bulk,
+        return new ElasticsearchWriter<>(ElasticsearchClients.create(connection, env), docs, bulk,
                 new TestProcessingTimeService(),
                 InternalSinkWriterMetricGroup.wrap(UnregisteredMetricGroups.createUnregisteredOperatorMetricGroup()),
                 handler, connection.credentials(env).toString());
@@ -96,6 +125,57 @@ class ElasticsearchWriterTest {
             assertThat(w.bulkRetries()).isZero();
             // The bad document was not sent again.
             assertThat(stub.requests).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldSendAPartialDocumentAsAnUpdateOfItsFields() throws Exception {
+        try (ElasticsearchWriter<Integer> w = writer(UPDATES, rejected, FAST_RETRIES, Map.of())) {
+            write(w, 1, -1);
+            w.flush(false);
+            assertThat(stub.requests).singleElement().satisfies(r -> assertThat(r).containsExactly(
+                    new StubElasticsearch.Item("idx", "d1", "{\"n\":1}", "index"),
+                    new StubElasticsearch.Item("idx", "d1", "{\"doc\":{\"m\":-1}}", "update")));
+        }
+    }
+
+    /** The whole write refused for now (429): its update found no document, and goes again after it. */
+    @Test
+    void shouldRetryAnUpdateOfADocumentWhoseWholeWriteIsRetriedInTheSameRequest() throws Exception {
+        stub.then(StubElasticsearch.items(new int[] {201, 429, 404}, null, "es_rejected_execution_exception: full",
+                "document_missing_exception: [d2]: document missing"));
+        try (ElasticsearchWriter<Integer> w = writer(UPDATES, rejected, FAST_RETRIES, Map.of())) {
+            write(w, 1, 2, -2);
+            assertThat(stub.requests).extracting(r -> r.stream().map(i -> i.action() + " " + i.id()).toList())
+                    .containsExactly(List.of("index d1", "index d2", "update d2"), List.of("index d2", "update d2"));
+            assertThat(rejected.documents).isEmpty();
+            assertThat(w.updatesOfMissingDocuments()).isZero();
+            assertThat(w.documentsSentCount()).isEqualTo(3);
+        }
+    }
+
+    /** No whole write coming (dead-lettered before, or the index deleted): dead-lettered, counted, the job goes on. */
+    @Test
+    void shouldDeadLetterAnUpdateOfADocumentThatIsNotThere() throws Exception {
+        // d2's whole write went before (and was dead-lettered, say); d3's is dead-lettered now, its update comes next.
+        stub.then(StubElasticsearch.items(new int[] {201, 404, 400}, null,
+                        "document_missing_exception: [d2]: document missing", "document_parsing_exception: bad"),
+                StubElasticsearch.items(new int[] {404}, "document_missing_exception: [d3]: document missing"));
+        try (ElasticsearchWriter<Integer> w = writer(UPDATES, rejected, FAST_RETRIES, Map.of())) {
+            write(w, 1, -2, 3); // three actions: a request
+            write(w, -3);
+            w.flush(false);
+            assertThat(stub.requests).hasSize(2); // nothing retried
+            assertThat(rejected.documents).extracting(d -> d.id() + " " + d.errorType()).containsExactly(
+                    "d2 document_missing_exception", "d3 document_parsing_exception", "d3 document_missing_exception");
+            assertThat(rejected.documents).filteredOn(d -> d.status() == 404).hasSize(2).allSatisfy(d ->
+                    assertThat(d.reason()).contains("found no document to update")
+                            .contains("whole write was dead-lettered before").contains("index was deleted")
+                            .contains("document missing"));
+            assertThat(new String(rejected.documents.get(0).document(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"m\":-2}");
+            assertThat(w.updatesOfMissingDocuments()).isEqualTo(2);
+            assertThat(w.documentsDeadLettered()).isEqualTo(3);
         }
     }
 
@@ -224,6 +304,13 @@ class ElasticsearchWriterTest {
         assertThat(ElasticsearchWriter.classifyItem(403, "security_exception", "x")).isEqualTo(FAIL_CREDENTIALS);
         assertThat(ElasticsearchWriter.classifyItem(403, "cluster_block_exception", "index write (api)")).isEqualTo(FAIL);
         assertThat(ElasticsearchWriter.classifyItem(404, "index_not_found_exception", "x")).isEqualTo(FAIL);
+        assertThat(ElasticsearchWriter.classifyItem(404, "index_not_found_exception", "x", true)).isEqualTo(FAIL);
+        assertThat(ElasticsearchWriter.classifyItem(404, "document_missing_exception", "[d1]: document missing"))
+                .isEqualTo(DEAD_LETTER_MISSING);
+        assertThat(ElasticsearchWriter.classifyItem(404, "document_missing_exception", "[d1]: document missing",
+                true)).isEqualTo(RETRY);
+        assertThat(ElasticsearchWriter.classifyItem(400, "document_parsing_exception", "x", true))
+                .isEqualTo(DEAD_LETTER);
         assertThat(ElasticsearchWriter.classifyItem(400, "index_closed_exception", "x")).isEqualTo(FAIL);
         assertThat(ElasticsearchWriter.classifyItem(400, "invalid_alias_name_exception", "x")).isEqualTo(FAIL);
         assertThat(ElasticsearchWriter.classifyItem(400, "illegal_argument_exception",

@@ -23,8 +23,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class StubElasticsearch implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One document of a received bulk request. */
-    record Item(String index, String id, String source) {}
+    /** One document of a received bulk request: its action ({@code index}, {@code update}) and its body. */
+    record Item(String index, String id, String source, String action) {}
 
     /** The answer to one bulk request: a whole-request status, or one status (and error) per item. */
     interface Answer {
@@ -61,7 +61,7 @@ final class StubElasticsearch implements AutoCloseable {
             boolean anyError = false;
             for (int i = 0; i < items.size(); i++) {
                 int status = i < statuses.length ? statuses[i] : 201;
-                ObjectNode item = out.addObject().putObject("index");
+                ObjectNode item = out.addObject().putObject(items.get(i).action());
                 item.put("_index", items.get(i).index()).put("_id", items.get(i).id()).put("status", status);
                 if (status >= 300) {
                     anyError = true;
@@ -95,8 +95,10 @@ final class StubElasticsearch implements AutoCloseable {
             List<Item> items = new ArrayList<>();
             String[] lines = body.split("\n");
             for (int i = 0; i + 1 < lines.length; i += 2) {
-                JsonNode action = JSON.readTree(lines[i]).get("index");
-                items.add(new Item(action.get("_index").asText(), action.get("_id").asText(), lines[i + 1]));
+                JsonNode line = JSON.readTree(lines[i]);
+                String kind = line.fieldNames().next();
+                JsonNode action = line.get(kind);
+                items.add(new Item(action.get("_index").asText(), action.get("_id").asText(), lines[i + 1], kind));
             }
             requests.add(items);
             Answer answer = answers.poll();

@@ -295,15 +295,10 @@ class EngagementAttributionTest {
         process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
         process(post(Platform.BLUESKY, "p2", 1, "bob", false, Metrics.NONE, ""));
         AttributionOperator op = (AttributionOperator) h.getOperator();
-        List<PostState> kept = new java.util.ArrayList<>();
+        List<PostState> kept = kept(h);
         List<String> words = new java.util.ArrayList<>();
-        var table = EngagementAttribution.postTable();
         for (String key : AttributionOperator.tableKeys(128, new KeyGroupRange(0, 127))) {
             op.setCurrentKey(key);
-            for (int shard = 0; shard < AttributionOperator.SHARDS; shard++) {
-                op.getPartitionedState((byte) shard, org.apache.flink.api.common.typeutils.base.ByteSerializer.INSTANCE,
-                        table).values().forEach(kept::add);
-            }
             Iterable<String> listed = op.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
                     org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
                     new ListStateDescriptor<>(AttributionOperator.WORDS, Types.STRING)).get();
@@ -335,15 +330,31 @@ class EngagementAttributionTest {
         assertThat(out.get(0).taxonomyVersion()).isEqualTo("v1");
         assertThat(out.get(1).topics()).isEmpty();
         assertThat(out.get(1).taxonomyVersion()).isEqualTo("v1");
-        assertThat(posts()).singleElement().satisfies(d -> {
-            assertThat(d.topics()).containsExactly("ai-courts");
-            assertThat(d.taxonomyVersion()).isEqualTo("v1");
+        assertThat(posts()).singleElement().satisfies(d -> { // a partial update: no words to resolve
+            assertThat(d.partial()).isTrue();
+            assertThat(d.topics()).isEmpty();
             assertThat(d.likes()).isEqualTo(1);
         });
 
         h.processWatermark(T0 + POST_TTL.toMillis() + DEDUP_TTL.toMillis() + 120_000);
         assertThat(keysLeft()).isZero(); // the words and the table's size too
         assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    /** Every post's state in the post tables of a harness of 128 key groups, one subtask (words as kept). */
+    static List<PostState> kept(KeyedOneInputStreamOperatorTestHarness<String, ClassifiedEvent, AttributedEvent> h)
+            throws Exception {
+        AttributionOperator op = (AttributionOperator) h.getOperator();
+        List<PostState> kept = new java.util.ArrayList<>();
+        var table = EngagementAttribution.postTable();
+        for (String key : AttributionOperator.tableKeys(128, new KeyGroupRange(0, 127))) {
+            op.setCurrentKey(key);
+            for (int shard = 0; shard < AttributionOperator.SHARDS; shard++) {
+                op.getPartitionedState((byte) shard, org.apache.flink.api.common.typeutils.base.ByteSerializer.INSTANCE,
+                        table).values().forEach(kept::add);
+            }
+        }
+        return kept;
     }
 
     /** With the heap backend and with RocksDB, whose key listing and state iteration differ. */
@@ -611,21 +622,94 @@ class EngagementAttributionTest {
         process(like("l1", "p1", 10, "bob"));
         process(like("l2", "p1", 20, "carol"));
         process(like("l3", "p1", 70, "dave"));
-        assertThat(posts()).hasSize(1); // the post itself, at once
+        assertThat(posts()).singleElement().satisfies(d -> { // the post itself, at once, whole
+            assertThat(d.partial()).isFalse();
+            assertThat(d.text()).isEqualTo("ai-courts");
+            assertThat(d.topics()).containsExactly("ai-courts");
+            assertThat(d.authorId()).isEqualTo("alice");
+            assertThat(d.url()).isEqualTo("https://example.org/p1");
+            assertThat(d.likes()).isZero();
+        });
 
         h.processWatermark(T0 + 59_999);
         List<IndexedPost> docs = posts();
         assertThat(docs).hasSize(2); // one rewrite for the minute, with everything counted so far
         assertThat(docs.get(1).likes()).isEqualTo(3);
         assertThat(docs.get(1).updatedAtMillis()).isEqualTo(T0 + 70_000);
-        assertThat(docs.get(1).topics()).containsExactly("ai-courts");
-        assertThat(docs.get(1).authorId()).isEqualTo("alice");
+        // A partial update: the document and its engagement, nothing the whole write wrote already.
+        assertThat(docs.get(1).partial()).isTrue();
+        assertThat(docs.get(1).documentId()).isEqualTo("bluesky|p1");
+        assertThat(docs.get(1).createdAtMillis()).isEqualTo(T0);
+        assertThat(docs.get(1).text()).isNull();
+        assertThat(docs.get(1).url()).isNull();
+        assertThat(docs.get(1).authorId()).isNull();
+        assertThat(docs.get(1).topics()).isEmpty();
 
         h.processWatermark(T0 + 119_999); // nothing new since: no rewrite
         assertThat(posts()).hasSize(2);
         process(like("l4", "p1", 130, "erin"));
         h.processWatermark(T0 + 179_999);
         assertThat(posts()).hasSize(3).last().satisfies(p -> assertThat(p.likes()).isEqualTo(4));
+    }
+
+    /**
+     * Once written whole, a matched post's document is kept only as its partial updates need it, and so is it read
+     * back from a snapshot: the tracked post keeps its own url, topics and snippet, which engagement still carries.
+     */
+    @ParameterizedTest(name = "rocksdb: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldKeepADocumentWrittenWholeOnlyAsItsPartialUpdatesNeedIt(boolean rocksDb) throws Exception {
+        h.close();
+        h = harness(128, 1, 0, rocksDb);
+        h.open();
+        String text = "ai-courts";
+        process(post(Platform.MASTODON, "m1", 0, "alice", false,
+                new Metrics(3L, 1L, 0L, 0L, null), text));
+        process(post(Platform.BLUESKY, "p2", 1, "bob", false, Metrics.NONE, "")); // unmatched: no document
+        assertThat(kept(h)).hasSize(2).filteredOn(s -> s.indexed() != null).singleElement().satisfies(s -> {
+            IndexedPost d = s.indexed();
+            assertThat(d.partial()).isTrue();
+            assertThat(d.platform()).isEqualTo("mastodon");
+            assertThat(d.id()).isEqualTo("m1");
+            assertThat(d.createdAtMillis()).isEqualTo(T0);
+            assertThat(d.text()).isNull();
+            assertThat(d.url()).isNull();
+            assertThat(d.authorId()).isNull();
+            assertThat(d.authorHandle()).isNull();
+            assertThat(d.lang()).isNull();
+            assertThat(d.community()).isNull();
+            assertThat(d.topics()).isEmpty();
+            assertThat(d.taxonomyVersion()).isNull();
+            assertThat(s.post().snippet()).isEqualTo(text);
+            assertThat(s.post().url()).isEqualTo("https://example.org/m1");
+            assertThat(s.post().topics()).hasSize(1);
+        });
+
+        OperatorSubtaskState snapshot = h.snapshot(1, T0);
+        h.close();
+        h = harness(128, 1, 0, rocksDb);
+        h.initializeState(snapshot);
+        h.open();
+        assertThat(kept(h)).filteredOn(s -> s.indexed() != null).singleElement()
+                .satisfies(s -> assertThat(s.indexed().partial()).isTrue());
+        // The next snapshot's delta: its engagement still has the post's url, snippet and topics.
+        process(post(Platform.MASTODON, "m1", 0, "alice", false,
+                new Metrics(5L, 1L, 0L, 0L, null), text), T0 + 30_000);
+        assertThat(h.extractOutputValues()).singleElement().satisfies(e -> {
+            assertThat(e.likes()).isEqualTo(2);
+            assertThat(e.topics()).containsExactly(text);
+            assertThat(e.snippet()).isEqualTo(text);
+            assertThat(e.url()).isEqualTo("https://example.org/m1");
+        });
+        h.processWatermark(T0 + 59_999);
+        assertThat(posts()).singleElement().satisfies(d -> {
+            assertThat(d.partial()).isTrue();
+            assertThat(d.likes()).isEqualTo(2);
+            assertThat(d.updatedAtMillis()).isEqualTo(T0 + 30_000);
+        });
+        h.processWatermark(T0 + POST_TTL.toMillis() + DEDUP_TTL.toMillis() + 120_000);
+        assertThat(keysLeft()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
     }
 
     @Test
@@ -677,6 +761,9 @@ class EngagementAttributionTest {
             h.open();
             process(CanonicalEvent.of(new Post(Platform.BLUESKY, uri, url, "alice", "alice", false, null, topic, "en",
                     Instant.ofEpochMilli(T0), null, null, new String[0], Metrics.NONE)));
+            if (!topic.isEmpty()) { // written whole: with the url, as the post had it
+                assertThat(posts()).singleElement().satisfies(doc -> assertThat(doc.url()).isEqualTo(url));
+            }
             OperatorSubtaskState snapshot = h.snapshot(1, T0); // read back from its serialized form
             h.close();
             h = harness();
@@ -687,7 +774,10 @@ class EngagementAttributionTest {
         }
         assertThat(posts()).isEmpty(); // the restored harness wrote no document: the like's minute is still open
         h.processWatermark(T0 + 59_999);
-        assertThat(posts()).singleElement().satisfies(doc -> assertThat(doc.url()).isEqualTo(url));
+        assertThat(posts()).singleElement().satisfies(doc -> { // a partial update: the url was written before
+            assertThat(doc.partial()).isTrue();
+            assertThat(doc.documentId()).isEqualTo("bluesky|" + uri);
+        });
 
         // Hacker News: a counter snapshot's delta carries the url too.
         process(CanonicalEvent.of(new Post(Platform.HACKERNEWS, "hn:4242", "https://news.ycombinator.com/item?id=4242",
@@ -702,6 +792,41 @@ class EngagementAttributionTest {
         });
         assertThat(PostUrls.derived("mastodon", "https://mastodon.social/@a/1")).isNull();
         assertThat(PostUrls.derived("bluesky", "at://did:plc:x/app.bsky.feed.repost/1")).isNull();
+    }
+
+    /**
+     * A post of no topic (a bot's included) keeps no snippet unless {@code attribution.unmatched-snippets}: its
+     * engagement, which only the {@code _all} buckets count, then has the url and no text.
+     */
+    @ParameterizedTest(name = "unmatched snippets: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldKeepTheSnippetOfAPostOfNoTopicOnlyIfAskedTo(boolean unmatchedSnippets) throws Exception {
+        h.close();
+        h = new KeyedOneInputStreamOperatorTestHarness<>(new AttributionOperator(
+                new EngagementAttribution(POST_TTL, DEDUP_TTL, true, unmatchedSnippets)), ClassifiedEvent::postKey,
+                Types.STRING, 128, 1, 0);
+        h.open();
+        var unmatched = CanonicalEvent.of(new Post(Platform.BLUESKY, "p1", "https://example.org/p1", "alice", "alice",
+                false, null, "a cat picture", "en", Instant.ofEpochMilli(T0), null, null, new String[0], Metrics.NONE));
+        h.processElement(new ClassifiedEvent(unmatched, new String[0], new String[] {"cat"}, "v1"), T0);
+        process(post(Platform.MASTODON, "b1", 1, "botty", true, Metrics.NONE, "ai-courts")); // a bot's: no topics
+        process(post(Platform.BLUESKY, "p2", 2, "bob", false, Metrics.NONE, "ai-courts"));
+        List<PostState> kept = kept(h);
+        assertThat(kept).hasSize(3);
+        assertThat(kept).filteredOn(s -> s.post().topics().length > 0).singleElement()
+                .satisfies(s -> assertThat(s.post().snippet()).isEqualTo("ai-courts"));
+        assertThat(kept).filteredOn(s -> s.post().topics().length == 0).extracting(s -> s.post().snippet())
+                .containsExactlyInAnyOrderElementsOf(unmatchedSnippets ? List.of("a cat picture", "ai-courts")
+                        : java.util.Arrays.asList(null, null));
+        h.getOutput().clear();
+        process(like("l1", "p1", 10, "carol"));
+        process(like("l2", "p2", 11, "carol"));
+        List<AttributedEvent> out = h.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).topics()).isEmpty();
+        assertThat(out.get(0).url()).isEqualTo("https://example.org/p1");
+        assertThat(out.get(0).snippet()).isEqualTo(unmatchedSnippets ? "a cat picture" : null);
+        assertThat(out.get(1).snippet()).isEqualTo("ai-courts");
     }
 
     @Test

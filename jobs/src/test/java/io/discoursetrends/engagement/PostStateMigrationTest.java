@@ -38,11 +38,12 @@ class PostStateMigrationTest {
      * Restored from an old layout, and in the current one from the start: the same outputs, then nothing left. The
      * first layout ({@code post-state-v1}) goes through the second ({@code post-state-v2}, each post under its own
      * key) into the post tables ({@code post-state-v4}); the post tables with words in full ({@code post-state-v3},
-     * {@link PostStateV3Fixture}) move into those of {@code post-state-v4}.
+     * {@link PostStateV3Fixture}) move into those of {@code post-state-v4}; and {@code post-state-v4} of format 1
+     * ({@link PostStateV4Fixture}: documents whole) is read as it is.
      */
     @ParameterizedTest(name = "{0}, rocksdb: {1}")
     @CsvSource({"post-state-v1, false", "post-state-v1, true", "post-state-v2, false", "post-state-v2, true",
-        "post-state-v3, false", "post-state-v3, true"})
+        "post-state-v3, false", "post-state-v3, true", "post-state-v4, false", "post-state-v4, true"})
     void shouldContinueFromASnapshotOfAnOlderPostStateLayout(String layout, boolean rocksDb) throws Exception {
         OperatorSubtaskState old = OperatorSnapshotUtil.readStateHandle(Path.of(PostStateV1Fixture.DIR,
                 layout + "-" + (rocksDb ? "rocksdb" : "heap") + ".snapshot").toString());
@@ -80,6 +81,90 @@ class PostStateMigrationTest {
             restored.close();
             fresh.close();
         }
+    }
+
+    /**
+     * {@code post-state-v4} of format 1 kept documents whole: the first rewrite after the restore is whole again, the
+     * document kept stripped after it, and a snapshot of it says format 2. A snapshot of an unknown format is refused.
+     */
+    @ParameterizedTest(name = "rocksdb: {0}")
+    @CsvSource({"false", "true"})
+    void shouldRewriteADocumentOfFormat1WholeOnceThenKeepItStripped(boolean rocksDb) throws Exception {
+        OperatorSubtaskState old = OperatorSnapshotUtil.readStateHandle(Path.of(PostStateV1Fixture.DIR,
+                "post-state-v4-" + (rocksDb ? "rocksdb" : "heap") + ".snapshot").toString());
+        var h = EngagementAttributionTest.harness(128, 1, 0, rocksDb);
+        h.initializeState(old);
+        h.open();
+        try {
+            assertThat(EngagementAttributionTest.kept(h)).filteredOn(s -> s.indexed() != null).hasSize(2)
+                    .allSatisfy(s -> {
+                        assertThat(s.indexed().partial()).isFalse();
+                        assertThat(s.indexed().text()).isNotNull();
+                    });
+            PostStateV1Fixture.process(h, like("l11", "p1", 11, "fan11"), null);
+            h.processWatermark(T0 + 59_999);
+            var docs = h.getSideOutput(EngagementAttribution.POSTS);
+            assertThat(docs).singleElement().satisfies(r -> {
+                IndexedPost d = r.getValue();
+                assertThat(d.partial()).isFalse();
+                assertThat(d.documentId()).isEqualTo("bluesky|p1");
+                assertThat(d.text()).isEqualTo("ai-courts");
+                assertThat(d.topics()).containsExactly("ai-courts");
+                assertThat(d.likes()).isEqualTo(11);
+            });
+            docs.clear();
+            assertThat(EngagementAttributionTest.kept(h)).filteredOn(s -> s.indexed() != null)
+                    .filteredOn(s -> s.indexed().partial()).singleElement()
+                    .satisfies(s -> assertThat(s.post().snippet()).isEqualTo("ai-courts"));
+            PostStateV1Fixture.process(h, like("l12", "p1", 61, "fan12"), null);
+            h.processWatermark(T0 + 119_999);
+            assertThat(h.getSideOutput(EngagementAttribution.POSTS)).singleElement().satisfies(r -> {
+                assertThat(r.getValue().partial()).isTrue();
+                assertThat(r.getValue().likes()).isEqualTo(12);
+            });
+        } finally {
+            h.close();
+        }
+
+        var format2 = new PostStateV4Serializer().snapshotConfiguration();
+        assertThat(format2.getCurrentVersion()).isEqualTo(PostStateV4Serializer.Snapshot.FORMAT_2);
+        var format1 = new PostStateV4Serializer.Snapshot();
+        format1.readSnapshot(PostStateV4Serializer.Snapshot.FORMAT_1, new DataInputDeserializer(new byte[0]),
+                getClass().getClassLoader());
+        assertThat(format1.version()).isEqualTo(PostStateV4Serializer.Snapshot.FORMAT_1);
+        assertThat(format2.resolveSchemaCompatibility(format1).isCompatibleAsIs()).isTrue();
+        assertThat(format2.resolveSchemaCompatibility(new PostStateSerializer().snapshotConfiguration())
+                .isIncompatible()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PostStateV4Serializer.Snapshot().readSnapshot(
+                PostStateV4Serializer.Snapshot.FORMAT_2 + 1, new DataInputDeserializer(new byte[0]),
+                getClass().getClassLoader())).hasMessageContaining("format (snapshot version) 5");
+    }
+
+    /** A partial drill-down document is written as its flag, id, creation time and engagement, and read back so. */
+    @Test
+    void shouldWriteAPartialDocumentAsItsIdAndEngagementOnly() throws Exception {
+        TrackedPost post = new TrackedPost(new String[] {Words.ref(3)}, Words.ref(1), PostUrls.FROM_ID, "a text",
+                false, T0 + 7 * 86_400_000L, null, null, null, null, null);
+        IndexedPost whole = new IndexedPost("bluesky", "at://did:plc:alice/app.bsky.feed.post/3k", null, "a text",
+                post.topics(), Words.ref(1), "did:plc:alice", "alice.bsky.social", "en", null, T0, 1, 2, 3, 4, 5,
+                T0 + 60_000);
+        IndexedPost partial = whole.stripped();
+        assertThat(partial.partial()).isTrue();
+        assertThat(partial.stripped()).isSameAs(partial);
+        PostState s = new PostState(post, partial, false, null, null, null, false);
+        DataOutputSerializer out = new DataOutputSerializer(512);
+        new PostStateV4Serializer().serialize(s, out);
+        PostState back = new PostStateV4Serializer().deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back.indexed()).usingRecursiveComparison().isEqualTo(partial);
+        assertThat(back.post()).usingRecursiveComparison().isEqualTo(post);
+        // flags, platform, document flags, id (length + bytes), created, 5 counters and updated (varints); the post
+        // as without a document: flags, topics, version, url, snippet, expiry
+        DataOutputSerializer alone = new DataOutputSerializer(512);
+        new PostStateV4Serializer().serialize(new PostState(post, null, false, null, null, null, false), alone);
+        assertThat(out.length()).isEqualTo(alone.length() + 1 + 1 + 1 + partial.id().length() + 6 + 5 + 3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> new PostStateSerializer().serialize(s, new DataOutputSerializer(64)))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     /** Stable by post id: each post's outputs in their order. */

@@ -104,15 +104,17 @@ public final class StateSizes {
                     d.id()));
             if (d != null) {
                 put("document: platform, id, flags", 2 + str(d.id()));
-                put("document: url", docUrlFromId ? 0 : TextCode.size(d.url()));
-                put("document: text", TextCode.size(d.text()));
-                put("document: topics, taxonomy version", words(d.topics()) + word(d.taxonomyVersion()));
-                boolean authorFromId = d.authorId() != null && d.authorId().equals(
-                        PostStateV4Serializer.authorOf(d.platform(), d.id()));
-                boolean handleIsAuthor = d.authorHandle() != null && d.authorHandle().equals(d.authorId());
-                put("document: author id and handle", (authorFromId ? 0 : str(d.authorId()))
-                        + (handleIsAuthor ? 0 : str(d.authorHandle())));
-                put("document: lang, community", str(d.lang()) + str(d.community()));
+                if (!d.partial()) { // a partial document: its id, created, totals and updated only
+                    put("document: url", docUrlFromId ? 0 : TextCode.size(d.url()));
+                    put("document: text", TextCode.size(d.text()));
+                    put("document: topics, taxonomy version", words(d.topics()) + word(d.taxonomyVersion()));
+                    boolean authorFromId = d.authorId() != null && d.authorId().equals(
+                            PostStateV4Serializer.authorOf(d.platform(), d.id()));
+                    boolean handleIsAuthor = d.authorHandle() != null && d.authorHandle().equals(d.authorId());
+                    put("document: author id and handle", (authorFromId ? 0 : str(d.authorId()))
+                            + (handleIsAuthor ? 0 : str(d.authorHandle())));
+                    put("document: lang, community", str(d.lang()) + str(d.community()));
+                }
                 put("document: created, totals, updated", var(d.createdAtMillis()) + var(d.likes())
                         + var(d.reposts()) + var(d.replies()) + var(d.quotes()) + var(d.votes())
                         + var(d.updatedAtMillis() - d.createdAtMillis()));

@@ -132,7 +132,8 @@ final class TrendReference {
                     k.topics = k.bot ? new String[0] : c.topics();
                     k.version = taxonomy.version();
                     k.url = p.url();
-                    k.snippet = snippet(p.text());
+                    // attribution.unmatched-snippets is off: a post of no topic keeps no snippet.
+                    k.snippet = k.topics.length > 0 ? snippet(p.text()) : null;
                     k.counters = m;
                     posts.put(p.id(), k);
                     if (k.topics.length > 0) {
