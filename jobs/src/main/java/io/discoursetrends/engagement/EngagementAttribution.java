@@ -222,7 +222,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
                     in.taxonomyVersion(), p.authorId(), p.authorHandle(), p.lang(), p.community(), created, 0, 0, 0,
                     0, 0, created);
             out.index(doc);
-            s = s.withIndexed(written(doc), s.indexedDirty());
+            s = s.withIndexed(written(doc, s.indexedDirty()), s.indexedDirty());
         }
         // Engagement that arrived first is attributed now, in arrival order.
         for (Engagement e : s.pending()) {
@@ -306,7 +306,7 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
             if (doc != null) {
                 // Whole once more if restored so from a savepoint of the release before stripping; then stripped.
                 out.index(store.document(doc));
-                doc = written(doc);
+                doc = written(doc, false);
                 postKnown = true;
             }
             s = s.withIndexed(doc, false);
@@ -341,9 +341,16 @@ public final class EngagementAttribution extends KeyedProcessFunction<String, Cl
         return unwritten == null ? null : store.document(unwritten);
     }
 
-    /** What is kept of a drill-down document just written (see {@link PostStore#stripsWrittenDocuments}). */
-    private IndexedPost written(IndexedPost doc) {
-        return store.stripsWrittenDocuments() ? doc.stripped() : doc;
+    /**
+     * What is kept of a drill-down document just written (see {@link PostStore#stripsWrittenDocuments}): stripped,
+     * and while {@code dirty} is false without its id, which the engagement that makes it dirty brings back
+     * ({@link IndexedPost#withoutId}): a dirty document is written, and needs it.
+     */
+    private IndexedPost written(IndexedPost doc, boolean dirty) {
+        if (!store.stripsWrittenDocuments()) {
+            return doc;
+        }
+        return dirty ? doc.stripped() : doc.stripped().withoutId();
     }
 
     /** The drill-down document that expiring the post at {@code timestamp} would drop with changes unwritten. */

@@ -37,7 +37,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * ({@link IndexedPost#partial}: a flag of the document's, then only its id, creation time and engagement). It reads
  * format 1 (snapshot version {@value Snapshot#FORMAT_1}, Flink's {@link SimpleTypeSerializerSnapshot}, which wrote no
  * configuration) as it was written: that format never set the flag. A release of format 1 refuses a snapshot of
- * format 2 instead of misreading it. A further change of format needs a further snapshot version.
+ * format 2 instead of misreading it.
+ *
+ * <p>Format 3 (snapshot version {@value Snapshot#FORMAT_3}) writes a partial document that has nothing to write without
+ * its id (a flag of the document's; {@link IndexedPost#withoutId}). It reads formats 1 and 2 as written: they never
+ * set the flag. A release of format 2 refuses a snapshot of format 3, which it would misread. A further change of
+ * format needs a further snapshot version.
  */
 public final class PostStateV4Serializer extends RecordSerializer<PostState> {
     private static final long serialVersionUID = 1L;
@@ -67,6 +72,11 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
      * format 1 never set it, so its documents are read whole, as they were written.
      */
     private static final int PARTIAL = 1 << 2;
+    /**
+     * A partial document kept without its id while it has nothing to write ({@link IndexedPost#withoutId}): the id is
+     * not written. Format 3; formats 1 and 2 never set it.
+     */
+    private static final int NO_ID = 1 << 3;
 
     private static final long MINUTE = 60_000;
 
@@ -91,8 +101,10 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
             boolean authorFromId = d.authorId() != null && d.authorId().equals(authorOf(d.platform(), d.id()));
             boolean handleIsAuthor = d.authorHandle() != null && d.authorHandle().equals(d.authorId());
             out.writeByte((authorFromId ? AUTHOR_FROM_ID : 0) | (handleIsAuthor ? HANDLE_IS_AUTHOR : 0)
-                    | (d.partial() ? PARTIAL : 0));
-            strings().write(out, d.id());
+                    | (d.partial() ? PARTIAL : 0) | (d.id() == null ? NO_ID : 0));
+            if (d.id() != null) {
+                strings().write(out, d.id());
+            }
             if (!d.partial()) {
                 if (!docUrlFromId) {
                     TextCode.write(out, d.url());
@@ -153,7 +165,7 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
         if ((flags & HAS_INDEXED) != 0) {
             String platform = readPlatform(in);
             int dflags = in.readUnsignedByte();
-            String id = strings().read(in);
+            String id = (dflags & NO_ID) != 0 ? null : strings().read(in);
             boolean partial = (dflags & PARTIAL) != 0;
             String url = null;
             String text = null;
@@ -297,12 +309,14 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
         static final int FORMAT_1 = 3;
         /** Format 2: partial drill-down documents. */
         static final int FORMAT_2 = 4;
+        /** Format 3: partial drill-down documents kept without their id while clean. */
+        static final int FORMAT_3 = 5;
 
-        private int version = FORMAT_2;
+        private int version = FORMAT_3;
 
         @Override
         public int getCurrentVersion() {
-            return FORMAT_2;
+            return FORMAT_3;
         }
 
         @Override
@@ -310,7 +324,7 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
 
         @Override
         public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) {
-            if (readVersion != FORMAT_1 && readVersion != FORMAT_2) {
+            if (readVersion != FORMAT_1 && readVersion != FORMAT_2 && readVersion != FORMAT_3) {
                 throw new IllegalStateException("post-state-v4 was written in format (snapshot version) "
                         + readVersion + ", which this release does not know: restore it with the release that wrote it"
                         + " or a later one");
@@ -328,7 +342,7 @@ public final class PostStateV4Serializer extends RecordSerializer<PostState> {
             return new PostStateV4Serializer();
         }
 
-        /** Format 2 reads format 1 as written: compatible as is, no migration pass over the state. */
+        /** Format 3 reads formats 1 and 2 as written: compatible as is, no migration pass over the state. */
         @Override
         public TypeSerializerSchemaCompatibility<PostState> resolveSchemaCompatibility(
                 TypeSerializerSnapshot<PostState> oldSnapshot) {

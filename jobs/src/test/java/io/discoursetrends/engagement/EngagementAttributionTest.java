@@ -670,7 +670,8 @@ class EngagementAttributionTest {
             IndexedPost d = s.indexed();
             assertThat(d.partial()).isTrue();
             assertThat(d.platform()).isEqualTo("mastodon");
-            assertThat(d.id()).isEqualTo("m1");
+            assertThat(d.id()).isNull(); // clean: the engagement that makes it dirty brings the id
+            assertThat(s.indexedDirty()).isFalse();
             assertThat(d.createdAtMillis()).isEqualTo(T0);
             assertThat(d.text()).isNull();
             assertThat(d.url()).isNull();
@@ -701,11 +702,21 @@ class EngagementAttributionTest {
             assertThat(e.snippet()).isEqualTo(text);
             assertThat(e.url()).isEqualTo("https://example.org/m1");
         });
+        assertThat(kept(h)).filteredOn(s -> s.indexed() != null).singleElement().satisfies(s -> {
+            assertThat(s.indexedDirty()).isTrue();
+            assertThat(s.indexed().id()).isEqualTo("m1"); // from the snapshot's post event
+        });
         h.processWatermark(T0 + 59_999);
         assertThat(posts()).singleElement().satisfies(d -> {
             assertThat(d.partial()).isTrue();
+            assertThat(d.documentId()).isEqualTo("mastodon|m1");
             assertThat(d.likes()).isEqualTo(2);
             assertThat(d.updatedAtMillis()).isEqualTo(T0 + 30_000);
+        });
+        assertThat(kept(h)).filteredOn(s -> s.indexed() != null).singleElement().satisfies(s -> {
+            assertThat(s.indexedDirty()).isFalse();
+            assertThat(s.indexed().id()).isNull(); // written: clean again
+            assertThat(s.indexed().likes()).isEqualTo(2);
         });
         h.processWatermark(T0 + POST_TTL.toMillis() + DEDUP_TTL.toMillis() + 120_000);
         assertThat(keysLeft()).isZero();
@@ -718,8 +729,14 @@ class EngagementAttributionTest {
         process(post(Platform.BLUESKY, "p1", 0, "alice", false, Metrics.NONE, "ai-courts"));
         process(like("l1", "p1", 10, "bob"));
         process(like("l2", "p1", 20, "carol"));
+        assertThat(kept(h)).singleElement().satisfies(s -> { // the like brought the id the write needs
+            assertThat(s.indexedDirty()).isTrue();
+            assertThat(s.indexed().id()).isEqualTo("p1");
+        });
         h.processWatermark(Long.MAX_VALUE);
         assertThat(posts()).last().satisfies(p -> {
+            assertThat(p.partial()).isTrue();
+            assertThat(p.documentId()).isEqualTo("bluesky|p1");
             assertThat(p.likes()).isEqualTo(2);
             assertThat(p.updatedAtMillis()).isEqualTo(T0 + 20_000);
         });

@@ -126,18 +126,23 @@ class PostStateMigrationTest {
             h.close();
         }
 
-        var format2 = new PostStateV4Serializer().snapshotConfiguration();
-        assertThat(format2.getCurrentVersion()).isEqualTo(PostStateV4Serializer.Snapshot.FORMAT_2);
+        var format3 = new PostStateV4Serializer().snapshotConfiguration();
+        assertThat(format3.getCurrentVersion()).isEqualTo(PostStateV4Serializer.Snapshot.FORMAT_3);
+        var format2 = new PostStateV4Serializer.Snapshot();
+        format2.readSnapshot(PostStateV4Serializer.Snapshot.FORMAT_2, new DataInputDeserializer(new byte[0]),
+                getClass().getClassLoader());
+        assertThat(format2.version()).isEqualTo(PostStateV4Serializer.Snapshot.FORMAT_2);
+        assertThat(format3.resolveSchemaCompatibility(format2).isCompatibleAsIs()).isTrue();
         var format1 = new PostStateV4Serializer.Snapshot();
         format1.readSnapshot(PostStateV4Serializer.Snapshot.FORMAT_1, new DataInputDeserializer(new byte[0]),
                 getClass().getClassLoader());
         assertThat(format1.version()).isEqualTo(PostStateV4Serializer.Snapshot.FORMAT_1);
-        assertThat(format2.resolveSchemaCompatibility(format1).isCompatibleAsIs()).isTrue();
-        assertThat(format2.resolveSchemaCompatibility(new PostStateSerializer().snapshotConfiguration())
+        assertThat(format3.resolveSchemaCompatibility(format1).isCompatibleAsIs()).isTrue();
+        assertThat(format3.resolveSchemaCompatibility(new PostStateSerializer().snapshotConfiguration())
                 .isIncompatible()).isTrue();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PostStateV4Serializer.Snapshot().readSnapshot(
-                PostStateV4Serializer.Snapshot.FORMAT_2 + 1, new DataInputDeserializer(new byte[0]),
-                getClass().getClassLoader())).hasMessageContaining("format (snapshot version) 5");
+                PostStateV4Serializer.Snapshot.FORMAT_3 + 1, new DataInputDeserializer(new byte[0]),
+                getClass().getClassLoader())).hasMessageContaining("format (snapshot version) 6");
     }
 
     /** A partial drill-down document is written as its flag, id, creation time and engagement, and read back so. */
@@ -162,6 +167,21 @@ class PostStateMigrationTest {
         DataOutputSerializer alone = new DataOutputSerializer(512);
         new PostStateV4Serializer().serialize(new PostState(post, null, false, null, null, null, false), alone);
         assertThat(out.length()).isEqualTo(alone.length() + 1 + 1 + 1 + partial.id().length() + 6 + 5 + 3);
+        // Format 3: kept clean without its id, which is not written at all (a flag says so), and read back so.
+        IndexedPost clean = partial.withoutId();
+        assertThat(clean.id()).isNull();
+        assertThat(clean.withoutId()).isSameAs(clean);
+        DataOutputSerializer noId = new DataOutputSerializer(512);
+        new PostStateV4Serializer().serialize(new PostState(post, clean, false, null, null, null, false), noId);
+        PostState cleanBack = new PostStateV4Serializer().deserialize(
+                new DataInputDeserializer(noId.getCopyOfBuffer()));
+        assertThat(cleanBack.indexed()).usingRecursiveComparison().isEqualTo(clean);
+        assertThat(cleanBack.post()).usingRecursiveComparison().isEqualTo(post);
+        assertThat(noId.length()).isEqualTo(out.length() - 1 - partial.id().length());
+        org.assertj.core.api.Assertions.assertThatThrownBy(clean::documentId)
+                .isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(whole::withoutId)
+                .isInstanceOf(IllegalStateException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> new PostStateSerializer().serialize(s, new DataOutputSerializer(64)))
                 .isInstanceOf(IllegalStateException.class);

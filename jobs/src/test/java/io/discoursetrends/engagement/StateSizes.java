@@ -103,7 +103,7 @@ public final class StateSizes {
             boolean docUrlFromId = d != null && d.url() != null && d.url().equals(PostUrls.derived(d.platform(),
                     d.id()));
             if (d != null) {
-                put("document: platform, id, flags", 2 + str(d.id()));
+                put("document: platform, id, flags", 2 + (d.id() == null ? 0 : str(d.id()))); // kept clean: no id
                 if (!d.partial()) { // a partial document: its id, created, totals and updated only
                     put("document: url", docUrlFromId ? 0 : TextCode.size(d.url()));
                     put("document: text", TextCode.size(d.text()));
