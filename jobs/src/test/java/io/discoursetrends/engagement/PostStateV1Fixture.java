@@ -24,12 +24,21 @@ final class PostStateV1Fixture {
     private PostStateV1Fixture() {}
 
     public static void main(String[] args) throws Exception {
+        writeSnapshots("post-state-v1");
+    }
+
+    /**
+     * Feeds {@link #write} into the attribution operator of the code on the classpath, on the heap backend and on
+     * RocksDB, and writes each snapshot as {@code DIR/<layout>-heap.snapshot} and {@code -rocksdb.snapshot}: every
+     * layout's fixture is written this way, each by its own commit's main code.
+     */
+    static void writeSnapshots(String layout) throws Exception {
         for (boolean rocksDb : new boolean[] {false, true}) {
             var h = EngagementAttributionTest.harness(128, 1, 0, rocksDb);
             h.open();
             write(h);
             OperatorSnapshotUtil.writeStateHandle(h.snapshot(1, T0),
-                    Path.of(DIR, "post-state-v1-" + (rocksDb ? "rocksdb" : "heap") + ".snapshot").toString());
+                    Path.of(DIR, layout + "-" + (rocksDb ? "rocksdb" : "heap") + ".snapshot").toString());
             h.close();
         }
     }

@@ -1,10 +1,5 @@
 package io.discoursetrends.engagement;
 
-import static io.discoursetrends.engagement.EngagementAttributionTest.T0;
-
-import java.nio.file.Path;
-import org.apache.flink.streaming.util.OperatorSnapshotUtil;
-
 /**
  * Writes the snapshots in src/test/resources/engagement/ named {@code post-state-v3-*} that
  * {@code PostStateMigrationTest} restores: the attribution state as the release with the post tables of
@@ -17,13 +12,6 @@ final class PostStateV3Fixture {
     private PostStateV3Fixture() {}
 
     public static void main(String[] args) throws Exception {
-        for (boolean rocksDb : new boolean[] {false, true}) {
-            var h = EngagementAttributionTest.harness(128, 1, 0, rocksDb);
-            h.open();
-            PostStateV1Fixture.write(h);
-            OperatorSnapshotUtil.writeStateHandle(h.snapshot(1, T0), Path.of(PostStateV1Fixture.DIR,
-                    "post-state-v3-" + (rocksDb ? "rocksdb" : "heap") + ".snapshot").toString());
-            h.close();
-        }
+        PostStateV1Fixture.writeSnapshots("post-state-v3");
     }
 }
